@@ -1,0 +1,161 @@
+package io.github.xaiclip.explain;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.xaiclip.roi.Roi;
+
+/**
+ * Occlusion: square windows {@code w x w} at stride {@code k} are filled with the baseline one at a time; the
+ * saliency of a pixel is the mean importance (score drop) of the windows that cover it.
+ * <p>
+ * Windows start at 0, k, 2k, ... and one more window is aligned with the far edge when the stride does not reach
+ * it, so every pixel is covered. In roi mode only the windows that intersect the (grown) region are evaluated;
+ * every window that covers a region pixel is among them, so saliency inside the region equals full mode's exactly.
+ */
+public final class Occlusion extends PerturbationMethod {
+
+	private final int window;
+	private final int stride;
+	private final Fill fill;
+
+	private Occlusion(final Builder b) {
+		this.window = b.window;
+		this.stride = b.stride;
+		this.fill = b.fill;
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	public static final class Builder {
+
+		private int window = 16;
+		private int stride = 8;
+		private Fill fill = Fill.zero();
+
+		/** Window side in pixels (default 16). */
+		public Builder window(final int window) {
+			if (window < 1) throw new IllegalArgumentException("window: expected >= 1 pixel, got " + window);
+			this.window = window;
+			return this;
+		}
+
+		/** Step between windows in pixels (default 8). */
+		public Builder stride(final int stride) {
+			if (stride < 1) throw new IllegalArgumentException("stride: expected >= 1 pixel, got " + stride);
+			this.stride = stride;
+			return this;
+		}
+
+		/** What occluded pixels become (default zero). */
+		public Builder fill(final Fill fill) {
+			this.fill = java.util.Objects.requireNonNull(fill, "fill");
+			return this;
+		}
+
+		public Occlusion build() {
+			return new Occlusion(this);
+		}
+	}
+
+	public int window() {
+		return window;
+	}
+
+	public int stride() {
+		return stride;
+	}
+
+	@Override
+	public String name() {
+		return "occlusion";
+	}
+
+	@Override
+	public Fill fill() {
+		return fill;
+	}
+
+	@Override
+	public Map<String, Object> parameters() {
+		final Map<String, Object> p = new LinkedHashMap<>();
+		p.put("window", window);
+		p.put("stride", stride);
+		p.put("fill", fill.toString());
+		return p;
+	}
+
+	@Override
+	void validate(final int width, final int height) {
+		if (window > width || window > height)
+			throw new IllegalArgumentException("window: " + window + " px is larger than the " + width + "x" + height + " image");
+	}
+
+	/** Window start positions along an axis of {@code size} pixels. */
+	static int[] starts(final int size, final int window, final int stride) {
+		final List<Integer> s = new ArrayList<>();
+		int x = 0;
+		for (; x + window <= size; x += stride)
+			s.add(x);
+		if (s.get(s.size() - 1) + window < size) s.add(size - window);
+		return s.stream().mapToInt(Integer::intValue).toArray();
+	}
+
+	/**
+	 * The top-left corners {@code (x, y)} of the windows to evaluate on a {@code width x height} image: all of them,
+	 * or those that intersect {@code region} when it is not null.
+	 */
+	public int[][] windows(final int width, final int height, final Roi region) {
+		validate(width, height);
+		final int[] xs = starts(width, window, stride), ys = starts(height, window, stride);
+		final List<int[]> out = new ArrayList<>();
+		for (final int y : ys)
+			for (final int x : xs)
+				if (region == null || region.intersects(x, y, window, window)) out.add(new int[] { x, y });
+		return out.toArray(new int[0][]);
+	}
+
+	@Override
+	float[] explain(final ExplanationRun run) {
+		final int w = run.width(), c = run.channels();
+		final int[][] windows = windows(w, run.height(), run.region);
+		final float[] image = run.image.data(), baseline = run.baseline.data();
+		final int rowValues = window * c;
+		final double[] scores = run.scores(new PerturbationSet() {
+
+			@Override
+			public int size() {
+				return windows.length;
+			}
+
+			@Override
+			public void build(final int i, final float[] dest, final int offset) {
+				System.arraycopy(image, 0, dest, offset, image.length);
+				final int x0 = windows[i][0], y0 = windows[i][1];
+				for (int y = y0; y < y0 + window; y++) {
+					final int at = (y * w + x0) * c;
+					System.arraycopy(baseline, at, dest, offset + at, rowValues);
+				}
+			}
+		});
+		final double[] sum = new double[w * run.height()];
+		final int[] count = new int[sum.length];
+		for (int i = 0; i < windows.length; i++) {
+			final double importance = run.reference - scores[i];
+			final int x0 = windows[i][0], y0 = windows[i][1];
+			for (int y = y0; y < y0 + window; y++)
+				for (int x = x0, p = y * w + x0; x < x0 + window; x++, p++) {
+					sum[p] += importance;
+					count[p]++;
+				}
+		}
+		final float[] saliency = new float[sum.length];
+		for (int p = 0; p < sum.length; p++)
+			if (count[p] > 0) saliency[p] = (float) (sum[p] / count[p]);
+		return saliency;
+	}
+}
