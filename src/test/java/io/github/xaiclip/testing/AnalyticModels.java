@@ -125,7 +125,7 @@ public final class AnalyticModels {
 	}
 
 	/** {@code P(on)} at each pixel is the input value at that pixel (multi-channel inputs: their mean). */
-	public static final class IdentityModel implements SegmentationModel {
+	public static class IdentityModel implements SegmentationModel {
 
 		private final int channels;
 
