@@ -13,7 +13,8 @@ import io.github.xaiclip.model.SegmentationModel;
  * Runs a model over many perturbed images and keeps only their scores.
  * <p>
  * Perturbed images are packed into batches; while the model runs one batch, a second thread builds the next one
- * into the other of two reused input buffers. Each output batch is reduced to scores at once. Progress is reported
+ * into the other of two reused input buffers. Each output batch is reduced to scores at once, and the scores are
+ * handed back to the perturbation set on the builder thread while the model runs the next batch. Progress is reported
  * after every batch, and a cancellation request is honoured before the next batch starts (the call then throws
  * {@link CancellationException}; nothing of the run is kept).
  * <p>
@@ -82,6 +83,9 @@ public final class BatchedEvaluator {
 		});
 		try {
 			Future<?> next = builder.submit(() -> build(set, 0, Math.min(b, n), inputs[0], imageSize));
+			// scores are handed back on the builder thread after the next build has been queued, so that the model
+			// never waits for them; their tasks are checked for errors at the end
+			final java.util.List<Future<?>> consumed = new java.util.ArrayList<>();
 			for (int start = 0, k = 0; start < n; start += b, k ^= 1) {
 				final int count = Math.min(b, n - start);
 				await(next);
@@ -95,8 +99,15 @@ public final class BatchedEvaluator {
 				evaluations += count;
 				for (int i = 0; i < count; i++)
 					scores[start + i] = score.score(output, i * outSize);
+				final int from = start;
+				consumed.add(builder.submit(() -> {
+					for (int i = from; i < from + count; i++)
+						set.scored(i, scores[i]);
+				}));
 				listener.progress(done + start + count, total);
 			}
+			for (final Future<?> f : consumed)
+				await(f);
 			return scores;
 		}
 		finally {

@@ -125,7 +125,9 @@ public final class Occlusion extends PerturbationMethod {
 		final int[][] windows = windows(w, run.height(), run.region);
 		final float[] image = run.image.data(), baseline = run.baseline.data();
 		final int rowValues = window * c;
-		final double[] scores = run.scores(new PerturbationSet() {
+		final double[] sum = new double[w * run.height()];
+		final int[] count = new int[sum.length];
+		run.scores(new PerturbationSet() {
 
 			@Override
 			public int size() {
@@ -141,18 +143,18 @@ public final class Occlusion extends PerturbationMethod {
 					System.arraycopy(baseline, at, dest, offset + at, rowValues);
 				}
 			}
+
+			@Override
+			public void scored(final int i, final double score) {
+				final double importance = run.reference - score;
+				final int x0 = windows[i][0], y0 = windows[i][1];
+				for (int y = y0; y < y0 + window; y++)
+					for (int x = x0, p = y * w + x0; x < x0 + window; x++, p++) {
+						sum[p] += importance;
+						count[p]++;
+					}
+			}
 		});
-		final double[] sum = new double[w * run.height()];
-		final int[] count = new int[sum.length];
-		for (int i = 0; i < windows.length; i++) {
-			final double importance = run.reference - scores[i];
-			final int x0 = windows[i][0], y0 = windows[i][1];
-			for (int y = y0; y < y0 + window; y++)
-				for (int x = x0, p = y * w + x0; x < x0 + window; x++, p++) {
-					sum[p] += importance;
-					count[p]++;
-				}
-		}
 		final float[] saliency = new float[sum.length];
 		for (int p = 0; p < sum.length; p++)
 			if (count[p] > 0) saliency[p] = (float) (sum[p] / count[p]);

@@ -11,8 +11,14 @@ public interface PerturbationSet {
 
 	/**
 	 * Writes perturbed image {@code i}, packed {@code yxc}, into {@code dest} from {@code offset}. Must give the same
-	 * image for the same {@code i} every time, whatever the order of calls, and may be called from another thread
-	 * than the one that made the set.
+	 * image for the same {@code i} every time, whatever the order of calls. It is called from another thread than
+	 * the one that made the set; {@code build} and {@link #scored} are called from one thread, never at once.
 	 */
 	void build(int i, float[] dest, int offset);
+
+	/**
+	 * Told the score of image {@code i} once it is known, in index order and on the thread that builds batches, so
+	 * that accumulating results hides behind the model's next batch. The default does nothing.
+	 */
+	default void scored(final int i, final double score) {}
 }

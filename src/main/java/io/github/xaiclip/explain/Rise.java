@@ -120,19 +120,24 @@ public final class Rise extends PerturbationMethod {
 		for (int g = 0; g < grid.length; g++)
 			grid[g] = rng.nextDouble() < keep ? 1 : 0;
 		final double sx = rng.nextDouble() * cell, sy = rng.nextDouble() * cell;
+		// bilinear upsampling, separable: interpolate the grid rows along x once, then each image row along y
+		final float[] rows = new float[gh * bw];
+		for (int u = 0; u < bw; u++) {
+			final double gx = (u + sx) / cell;
+			final int x0 = (int) gx;
+			final float fx = (float) (gx - x0);
+			for (int g = 0; g < gh; g++) {
+				final int a = g * gw + x0;
+				rows[g * bw + u] = grid[a] + fx * (grid[a + 1] - grid[a]);
+			}
+		}
 		for (int v = 0; v < bh; v++) {
 			final double gy = (v + sy) / cell;
-			final int y0 = (int) Math.floor(gy);
+			final int y0 = (int) gy;
 			final float fy = (float) (gy - y0);
-			for (int u = 0; u < bw; u++) {
-				final double gx = (u + sx) / cell;
-				final int x0 = (int) Math.floor(gx);
-				final float fx = (float) (gx - x0);
-				final int a = y0 * gw + x0;
-				final float top = grid[a] + fx * (grid[a + 1] - grid[a]);
-				final float bottom = grid[a + gw] + fx * (grid[a + gw + 1] - grid[a + gw]);
-				out[v * bw + u] = top + fy * (bottom - top);
-			}
+			final int top = y0 * bw, bottom = top + bw, row = v * bw;
+			for (int u = 0; u < bw; u++)
+				out[row + u] = rows[top + u] + fy * (rows[bottom + u] - rows[top + u]);
 		}
 	}
 
@@ -142,8 +147,9 @@ public final class Rise extends PerturbationMethod {
 		final int bx = run.region == null ? 0 : run.region.minX(), by = run.region == null ? 0 : run.region.minY();
 		final int bw = run.region == null ? w : run.region.maxX() - bx + 1, bh = run.region == null ? h : run.region.maxY() - by + 1;
 		final float[] image = run.image.data(), baseline = run.baseline.data();
-		final ThreadLocal<float[]> buffer = ThreadLocal.withInitial(() -> new float[bw * bh]);
-		final double[] scores = run.scores(new PerturbationSet() {
+		final float[] m = new float[bw * bh];
+		final double[] sum = new double[bw * bh];
+		run.scores(new PerturbationSet() {
 
 			@Override
 			public int size() {
@@ -152,7 +158,6 @@ public final class Rise extends PerturbationMethod {
 
 			@Override
 			public void build(final int i, final float[] dest, final int offset) {
-				final float[] m = buffer.get();
 				mask(i, bw, bh, m);
 				System.arraycopy(image, 0, dest, offset, image.length);
 				for (int v = 0; v < bh; v++)
@@ -163,14 +168,15 @@ public final class Rise extends PerturbationMethod {
 							dest[offset + at + ch] = mv * image[at + ch] + (1 - mv) * baseline[at + ch];
 					}
 			}
+
+			@Override
+			public void scored(final int i, final double score) {
+				// the mask is drawn again rather than kept: N masks of a large image would not fit in memory
+				mask(i, bw, bh, m);
+				for (int q = 0; q < m.length; q++)
+					sum[q] += score * m[q];
+			}
 		});
-		final double[] sum = new double[bw * bh];
-		final float[] m = new float[bw * bh];
-		for (int i = 0; i < masks; i++) {
-			mask(i, bw, bh, m);
-			for (int q = 0; q < m.length; q++)
-				sum[q] += scores[i] * m[q];
-		}
 		final float[] saliency = new float[w * h];
 		final double norm = 1.0 / (masks * keep);
 		for (int v = 0; v < bh; v++)

@@ -119,8 +119,8 @@ public final class Roi {
 
 	/** Whether any pixel of the rectangle {@code [x, x + w) x [y, y + h)} is in the region. */
 	public boolean intersects(final int x, final int y, final int w, final int h) {
-		final int xa = Math.max(x, minX), xb = Math.min(x + w - 1, maxX);
-		final int ya = Math.max(y, minY), yb = Math.min(y + h - 1, maxY);
+		final int xa = Math.max(x, minX), xb = (int) Math.min((long) x + w - 1, maxX);
+		final int ya = Math.max(y, minY), yb = (int) Math.min((long) y + h - 1, maxY);
 		for (int yy = ya; yy <= yb; yy++)
 			for (int xx = xa, p = yy * width + xa; xx <= xb; xx++, p++)
 				if (mask[p]) return true;

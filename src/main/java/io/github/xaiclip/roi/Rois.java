@@ -26,7 +26,7 @@ public final class Rois {
 	/** The pixels whose centres lie in the rectangle {@code [x, x + w) x [y, y + h)}, clipped to the image. */
 	public static Roi rectangle(final int width, final int height, final int x, final int y, final int w, final int h) {
 		if (w < 1 || h < 1) throw new IllegalArgumentException("roi rectangle: expected a positive size, got " + w + "x" + h);
-		final int x0 = Math.max(0, x), y0 = Math.max(0, y), x1 = Math.min(width, x + w), y1 = Math.min(height, y + h);
+		final int x0 = Math.max(0, x), y0 = Math.max(0, y), x1 = (int) Math.min(width, (long) x + w), y1 = (int) Math.min(height, (long) y + h);
 		if (x0 >= x1 || y0 >= y1)
 			throw new IllegalArgumentException("roi rectangle: (x=" + x + ", y=" + y + ", " + w + "x" + h + ") lies outside the " + width + "x" + height + " image");
 		final boolean[] m = new boolean[width * height];
