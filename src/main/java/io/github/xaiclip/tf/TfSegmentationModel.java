@@ -1,0 +1,166 @@
+package io.github.xaiclip.tf;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.SessionFunction;
+import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TFResourceExhaustedException;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+
+import io.github.xaiclip.model.InputSpec;
+import io.github.xaiclip.model.SegmentationModel;
+
+/**
+ * A segmentation model in a TensorFlow SavedModel. Batches go in as one float tensor wrapped around the caller's
+ * array and come back copied straight into the caller's output array; {@code bcyx} models get their layout
+ * transposed on the way. The output becomes probabilities through the declared activation (none, sigmoid,
+ * softmax over the classes).
+ * <p>
+ * When TensorFlow runs out of memory, the batch is split in halves and the largest size that worked is kept for
+ * later calls. Thread-safe: concurrent calls run concurrently in TensorFlow's session.
+ */
+public final class TfSegmentationModel implements SegmentationModel {
+
+	/** How the raw output becomes probabilities. */
+	public enum Activation {
+		NONE, SIGMOID, SOFTMAX
+	}
+
+	private final SavedModelBundle bundle;
+	private final boolean ownsBundle;
+	private final SessionFunction function;
+	private final String inputKey, outputKey;
+	private final boolean channelsFirst;
+	private final Activation activation;
+	private final InputSpec spec;
+	private final List<String> classes;
+	private final String name;
+	private volatile int maxBatch = Integer.MAX_VALUE;
+
+	/**
+	 * @param bundle        the loaded SavedModel
+	 * @param ownsBundle    whether {@link #close()} closes the bundle
+	 * @param signature     signature key, e.g. {@code serving_default}
+	 * @param inputKey      the signature's input key
+	 * @param outputKey     the signature's output key
+	 * @param channelsFirst {@code bcyx} tensors instead of {@code byxc}
+	 * @param name          for messages, e.g. the model folder
+	 */
+	public TfSegmentationModel(final SavedModelBundle bundle, final boolean ownsBundle, final String signature, final String inputKey,
+		final String outputKey, final boolean channelsFirst, final Activation activation, final InputSpec spec, final List<String> classes,
+		final String name)
+	{
+		this.bundle = bundle;
+		this.ownsBundle = ownsBundle;
+		this.function = bundle.function(signature);
+		this.inputKey = inputKey;
+		this.outputKey = outputKey;
+		this.channelsFirst = channelsFirst;
+		this.activation = activation;
+		this.spec = spec;
+		this.classes = Collections.unmodifiableList(classes);
+		this.name = name;
+	}
+
+	@Override
+	public InputSpec inputSpec() {
+		return spec;
+	}
+
+	@Override
+	public List<String> classNames() {
+		return classes;
+	}
+
+	/** The largest batch that has run without TensorFlow running out of memory so far (unbounded at first). */
+	public int maxBatch() {
+		return maxBatch;
+	}
+
+	@Override
+	public void predict(final float[] input, final int batch, final int height, final int width, final float[] output) {
+		final int c = spec.channels(), k = classes.size();
+		final int inSize = height * width * c, outSize = height * width * k;
+		for (int start = 0; start < batch;) {
+			final int n = Math.min(batch - start, maxBatch);
+			try {
+				run(input, start * inSize, n, height, width, output, start * outSize);
+				start += n;
+			}
+			catch (final TFResourceExhaustedException e) {
+				if (n == 1) throw new IllegalStateException(name + ": TensorFlow ran out of memory on a single " + width + "x" + height + " image", e);
+				maxBatch = n / 2;
+			}
+		}
+	}
+
+	private void run(final float[] input, final int inOff, final int n, final int h, final int w, final float[] output, final int outOff) {
+		final int c = spec.channels(), k = classes.size();
+		final int inValues = n * h * w * c, outValues = n * h * w * k;
+		final Shape shape = channelsFirst ? Shape.of(n, c, h, w) : Shape.of(n, h, w, c);
+		final float[] fed = channelsFirst ? Layouts.toChannelsFirst(input, inOff, n, h, w, c) : input;
+		final int fedOff = channelsFirst ? 0 : inOff;
+		try (TFloat32 in = TFloat32.tensorOf(shape, DataBuffers.of(fed, true, false).slice(fedOff, inValues));
+			Result result = function.call(Collections.singletonMap(inputKey, in)))
+		{
+			final Optional<Tensor> got = result.get(outputKey);
+			if (!got.isPresent()) throw new IllegalStateException(name + ": the signature gave no output '" + outputKey + "'; it has " + result.keySet());
+			if (!(got.get() instanceof TFloat32))
+				throw new IllegalStateException(name + ": output '" + outputKey + "' is " + got.get().dataType() + ", expected float32");
+			final TFloat32 out = (TFloat32) got.get();
+			final Shape expected = channelsFirst ? Shape.of(n, k, h, w) : Shape.of(n, h, w, k);
+			if (!out.shape().equals(expected))
+				throw new IllegalStateException(name + ": output '" + outputKey + "' has shape " + out.shape() + ", expected " + expected + " (" + k
+					+ " classes, axes " + (channelsFirst ? "bcyx" : "byxc") + ")");
+			if (channelsFirst) {
+				final float[] raw = new float[outValues];
+				out.copyTo(DataBuffers.of(raw, false, false));
+				Layouts.toChannelsLast(raw, n, h, w, k, output, outOff);
+			}
+			else out.copyTo(DataBuffers.of(output, false, false).slice(outOff, outValues));
+		}
+		activate(output, outOff, n * h * w, k);
+	}
+
+	private void activate(final float[] v, final int off, final int pixels, final int k) {
+		switch (activation) {
+		case NONE:
+			return;
+		case SIGMOID:
+			for (int i = off; i < off + pixels * k; i++)
+				v[i] = (float) (1 / (1 + Math.exp(-v[i])));
+			return;
+		case SOFTMAX:
+			for (int p = off; p < off + pixels * k; p += k) {
+				float max = Float.NEGATIVE_INFINITY;
+				for (int j = 0; j < k; j++)
+					max = Math.max(max, v[p + j]);
+				double sum = 0;
+				for (int j = 0; j < k; j++)
+					sum += v[p + j] = (float) Math.exp(v[p + j] - max);
+				for (int j = 0; j < k; j++)
+					v[p + j] = (float) (v[p + j] / sum);
+			}
+			return;
+		default:
+			throw new AssertionError(activation);
+		}
+	}
+
+
+	@Override
+	public void close() {
+		if (ownsBundle) bundle.close();
+	}
+
+	@Override
+	public String toString() {
+		return name;
+	}
+}
