@@ -14,6 +14,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
 import io.github.xaiclip.model.InputSpec;
+import io.github.xaiclip.model.ModelDescriptor.Activation;
 import io.github.xaiclip.model.SegmentationModel;
 
 /**
@@ -26,11 +27,6 @@ import io.github.xaiclip.model.SegmentationModel;
  * later calls. Thread-safe: concurrent calls run concurrently in TensorFlow's session.
  */
 public final class TfSegmentationModel implements SegmentationModel {
-
-	/** How the raw output becomes probabilities. */
-	public enum Activation {
-		NONE, SIGMOID, SOFTMAX
-	}
 
 	private final SavedModelBundle bundle;
 	private final boolean ownsBundle;
@@ -85,16 +81,29 @@ public final class TfSegmentationModel implements SegmentationModel {
 
 	@Override
 	public void predict(final float[] input, final int batch, final int height, final int width, final float[] output) {
-		final int c = spec.channels(), k = classes.size();
-		final int inSize = height * width * c, outSize = height * width * k;
+		final int inSize = height * width * spec.channels(), outSize = height * width * classes.size();
+		inChunks(batch, (start, n) -> run(input, start * inSize, n, height, width, output, start * outSize));
+	}
+
+	/** Runs {@code n} images from index {@code start} of a call. */
+	interface Chunk {
+
+		void run(int start, int n);
+	}
+
+	/**
+	 * Runs a batch in chunks of at most {@link #maxBatch()}; when TensorFlow runs out of memory the chunk is halved
+	 * and the smaller size kept for later calls, down to single images.
+	 */
+	void inChunks(final int batch, final Chunk chunk) {
 		for (int start = 0; start < batch;) {
 			final int n = Math.min(batch - start, maxBatch);
 			try {
-				run(input, start * inSize, n, height, width, output, start * outSize);
+				chunk.run(start, n);
 				start += n;
 			}
 			catch (final TFResourceExhaustedException e) {
-				if (n == 1) throw new IllegalStateException(name + ": TensorFlow ran out of memory on a single " + width + "x" + height + " image", e);
+				if (n == 1) throw new IllegalStateException(name + ": TensorFlow ran out of memory on a single image", e);
 				maxBatch = n / 2;
 			}
 		}

@@ -42,6 +42,11 @@ final class ConvModel {
 	 * @param size          fixed {@code {w, h}}, or null for any size
 	 */
 	static Path export(final Path dir, final boolean channelsFirst, final int[] size) throws IOException {
+		return export(dir, channelsFirst, size, null);
+	}
+
+	/** As {@link #export(Path, boolean, int[])}; with {@code writeTarget}, the outputs first write that file (a hostile model). */
+	static Path export(final Path dir, final boolean channelsFirst, final int[] size, final Path writeTarget) throws IOException {
 		try (Graph g = new Graph(); Session s = new Session(g)) {
 			final Ops tf = Ops.create(g);
 			final Shape inShape = size == null ? (channelsFirst ? Shape.of(-1, 1, -1, -1) : Shape.of(-1, -1, -1, 1))
@@ -56,8 +61,11 @@ final class ConvModel {
 				logits = tf.linalg.transpose(logits, tf.constant(new int[] { 0, 3, 1, 2 }));
 				probabilities = tf.linalg.transpose(probabilities, tf.constant(new int[] { 0, 3, 1, 2 }));
 			}
-			final Signature sig = Signature.builder().key("serving_default").input("image", image).output("logits", tf.withName("logits").identity(logits))
-				.output("probabilities", tf.withName("probabilities").identity(probabilities)).build();
+			final Ops out = writeTarget == null ? tf
+				: tf.withControlDependencies(java.util.Collections.singletonList(tf.withName("write_file").io.writeFile(tf.constant(writeTarget.toString()),
+					tf.constant("written by the model"))));
+			final Signature sig = Signature.builder().key("serving_default").input("image", image).output("logits", out.withName("logits").identity(logits))
+				.output("probabilities", out.withName("probabilities").identity(probabilities)).build();
 			SavedModelBundle.exporter(dir.toString()).withTags("serve").withFunction(SessionFunction.create(sig, s)).export();
 		}
 		return dir;
