@@ -1,0 +1,76 @@
+package io.github.xaiclip.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import io.github.xaiclip.image.Nifti;
+import io.github.xaiclip.image.Volume;
+import io.github.xaiclip.train.CtSegmentationModel;
+import io.github.xaiclip.train.DemoData;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Rebuilds the demo models from the shared scans, reproducibly. */
+@Command(name = "train-demo", mixinStandardHelpOptions = true,
+	description = { "Trains the demo models on the abdominal CT (TotalSegmentator test scan) and writes their model folders:",
+		"  OUT/models/ct-unet   the U-Net segmenting " + "background, liver, spleen, kidney_right, kidney_left, stomach",
+		"Same seed, same weights." })
+final class TrainDemoCommand implements Callable<Integer> {
+
+	/**
+	 * TensorFlow's oneDNN kernels choose algorithms by what they have cached, so the same seed could give other
+	 * weights; they can be turned off only before TensorFlow loads, by this environment variable.
+	 */
+	static final String ONEDNN = "TF_ENABLE_ONEDNN_OPTS";
+
+	@picocli.CommandLine.Spec
+	picocli.CommandLine.Model.CommandSpec spec;
+
+	/** Runs this command again in a child JVM with oneDNN off, so that the same seed gives the same weights. */
+	private int inChildWithoutOneDnn() throws java.io.IOException, InterruptedException {
+		final java.util.List<String> cmd = new java.util.ArrayList<>();
+		cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+		cmd.add("-cp");
+		cmd.add(System.getProperty("java.class.path"));
+		cmd.add(XaiClip.class.getName());
+		cmd.addAll(spec.commandLine().getParseResult().originalArgs());
+		final ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+		pb.environment().put(ONEDNN, "0");
+		pb.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "2");
+		return pb.start().waitFor();
+	}
+
+	@Option(names = "--data", paramLabel = "DIR", description = "folder with totalseg-abdomen-ct/ (default: ${DEFAULT-VALUE})")
+	Path data = Paths.get("..", "shared", "data");
+
+	@Option(names = "--out", paramLabel = "DIR", description = "where models/ goes (default: ${DEFAULT-VALUE})")
+	Path out = Paths.get("test-data");
+
+	@Option(names = "--seed", description = "random seed (default: ${DEFAULT-VALUE})")
+	long seed = 1;
+
+	@Option(names = "--steps", description = "U-Net training steps of 8 slices (default: ${DEFAULT-VALUE})")
+	int steps = 2000;
+
+	@Override
+	public Integer call() throws Exception {
+		if (!"0".equals(System.getenv(ONEDNN))) return inChildWithoutOneDnn();
+		final Path folder = data.resolve("totalseg-abdomen-ct");
+		final Path ctFile = folder.resolve("example_ct_sm.nii.gz"), labelFile = folder.resolve("example_seg.nii.gz");
+		for (final Path p : new Path[] { ctFile, labelFile })
+			if (!Files.isRegularFile(p)) throw new IllegalArgumentException("--data: " + p + " not found (expected the totalseg-abdomen-ct scan)");
+		if (steps < 1) throw new IllegalArgumentException("--steps: expected >= 1, got " + steps);
+		final Volume ct = Nifti.read(ctFile), labels = Nifti.read(labelFile);
+		System.out.printf(Locale.ROOT, "CT %dx%dx%d at %s mm; training the U-Net (%d steps, seed %d)%n", ct.width(), ct.height(), ct.depth(),
+			java.util.Arrays.toString(ct.voxelSize()), steps, seed);
+		final double[] dice = CtSegmentationModel.build(ct, labels, out.resolve("models").resolve("ct-unet"), steps, seed, System.out);
+		System.out.println();
+		System.out.println("validation Dice (slices z % 5 == 2):");
+		for (int c = 1; c < dice.length; c++)
+			System.out.printf(Locale.ROOT, "  %-13s %.4f%n", DemoData.CLASSES.get(c), dice[c]);
+		return 0;
+	}
+}

@@ -1,0 +1,603 @@
+package io.github.xaiclip.image;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
+
+import io.github.xaiclip.image.Volume.DataType;
+import net.imglib2.img.array.ArrayImgs;
+
+/**
+ * Reads and writes single-file NIfTI-1 images ({@code .nii}, and gzip-compressed {@code .nii.gz}).
+ * <p>
+ * <b>Reading.</b> Compression is recognised by the gzip magic bytes, whatever the name; byte order by
+ * {@code sizeof_hdr == 348}. Scalar types uint8, int8, int16, uint16, int32, uint32, float32 and float64 are read;
+ * others (RGB, complex, 64-bit integers, ...) are refused. Images have 2 to 4 dimensions; a 4D image must hold a
+ * single volume ({@code dim[4] == 1}). Values are scaled by {@code scl_slope}/{@code scl_inter} when the slope is
+ * finite, non-zero and the pair is not (1, 0); the volume's data type is then float32, else the stored type
+ * (float64 becomes float32). Data start at {@code vox_offset}; a value below 352 (some writers leave 0) is taken as
+ * 352, where the data of a single file begin.
+ * <p>
+ * <b>Orientation.</b> The volume is turned into the display convention of {@link Volume} (patient's right at
+ * column 0, anterior at row 0, slices from inferior to superior). The header's voxel-to-world affine is the sform
+ * when {@code sform_code > 0}, else the qform when {@code qform_code > 0}, else NIfTI's "method 1" for headers
+ * without orientation: {@code diag(pixdim[1], pixdim[2], pixdim[3])}, i.e. the array is assumed to be stored RAS
+ * (i towards the patient's right, j anterior, k superior), as scanners' converters do by default. (nibabel instead
+ * assumes Analyze's radiological LAS for such headers; such files are rare and ambiguous either way.) Each array
+ * axis is matched to the world axis it points along most ({@link Orientation#dominantAxes}), and the array is only
+ * permuted and flipped to reach the convention: oblique data are <em>not</em> resampled, so their slices stay
+ * oblique, and {@link Volume#affine()} keeps the exact geometry. Voxel sizes are {@code |pixdim[1..3]|}, permuted
+ * with the axes; the unit comes from {@code xyzt_units} (mm when unset).
+ * <p>
+ * <b>Writing.</b> Single-file NIfTI-1, little-endian, gzip-compressed when the name ends with {@code .gz}, in the
+ * volume's data type (float32 or its integer type), the array in the display convention with sform and qform (both
+ * code 2, aligned anatomical) set from {@link Volume#affine()}, so that reading the file gives back the same array,
+ * voxel sizes and orientation. The file is written under a temporary name in the same folder and moved into place
+ * atomically, so a failed write leaves no partial file under the final name (and an older file there intact).
+ * <p>
+ * <b>Errors.</b> Every failure is an {@link IllegalArgumentException} with a one-line message that starts with the
+ * file's name and names the header field or the problem, e.g.
+ * {@code "scan.nii.gz: datatype 128 (RGB24) is not supported; expected an integer or float scalar type ..."};
+ * I/O errors are its cause. Hostile headers cannot make the reader allocate more than the data actually present.
+ */
+public final class Nifti {
+
+	/** Most voxels a volume may have (the largest Java array). */
+	public static final long MAX_VOXELS = Integer.MAX_VALUE - 8;
+
+	static final int HEADER_SIZE = 348, DATA_OFFSET = 352;
+	private static final int CHUNK = 1 << 24;
+
+	private Nifti() {
+	}
+
+	/** The scalar types on disk that the reader accepts. */
+	private enum Stored {
+		UINT8(2, 1, DataType.UINT8), INT8(256, 1, DataType.INT8), INT16(4, 2, DataType.INT16), UINT16(512, 2, DataType.UINT16),
+		INT32(8, 4, DataType.INT32), UINT32(768, 4, DataType.UINT32), FLOAT32(16, 4, DataType.FLOAT32), FLOAT64(64, 8, DataType.FLOAT32);
+
+		final int code, bytes;
+		final DataType type;
+
+		Stored(final int code, final int bytes, final DataType type) {
+			this.code = code;
+			this.bytes = bytes;
+			this.type = type;
+		}
+
+		static Stored of(final int code) {
+			for (final Stored s : values())
+				if (s.code == code) return s;
+			return null;
+		}
+
+		@Override
+		public String toString() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+	}
+
+	private static String unsupportedName(final int code) {
+		switch (code) {
+			case 0: return "UNKNOWN";
+			case 1: return "BINARY";
+			case 32: return "COMPLEX64";
+			case 128: return "RGB24";
+			case 1024: return "INT64";
+			case 1280: return "UINT64";
+			case 1536: return "FLOAT128";
+			case 1792: return "COMPLEX128";
+			case 2048: return "COMPLEX256";
+			case 2304: return "RGBA32";
+			default: return "not a NIfTI type";
+		}
+	}
+
+	// ---------------------------------------------------------------------------------------------------- reading
+
+	/**
+	 * Reads a {@code .nii} or {@code .nii.gz} file into the display convention (see the class comment).
+	 *
+	 * @throws IllegalArgumentException with a one-line message naming the file and the field, for every problem
+	 */
+	public static Volume read(final Path file) {
+		final String name = nameOf(file);
+		if (!Files.exists(file)) throw new IllegalArgumentException(name + ": no such file (" + file.toAbsolutePath() + ")");
+		if (Files.isDirectory(file)) throw new IllegalArgumentException(name + ": is a folder, not a NIfTI file (" + file.toAbsolutePath() + ")");
+		try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+			raw.mark(2);
+			final boolean gz = raw.read() == 0x1f && raw.read() == 0x8b;
+			raw.reset();
+			final InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : raw;
+			final byte[] hdr = new byte[HEADER_SIZE];
+			final int got = readFully(in, hdr, HEADER_SIZE);
+			if (got < HEADER_SIZE)
+				throw new IllegalArgumentException(name + ": header truncated: " + got + " of " + HEADER_SIZE + " bytes" + (gz ? " after decompression" : ""));
+			final Header h = new Header(hdr, name);
+			final long bytes = h.voxels * h.stored.bytes;
+			if (!gz) {
+				final long size = Files.size(file);
+				if (size < h.offset + bytes) throw truncated(name, h, bytes, Math.max(0, size - h.offset), false);
+			}
+			checkMemory(name, h, gz);
+			skip(in, h.offset - HEADER_SIZE, name, h, bytes);
+			final float[] stored = readValues(in, h, bytes, gz, name);
+			return h.toVolume(stored);
+		}
+		catch (final EOFException | ZipException e) {
+			throw new IllegalArgumentException(name + ": corrupt gzip data: " + describe(e), e);
+		}
+		catch (final IOException e) {
+			throw new IllegalArgumentException(name + ": cannot read: " + describe(e), e);
+		}
+	}
+
+	private static IllegalArgumentException truncated(final String name, final Header h, final long bytes, final long present, final boolean gz) {
+		return new IllegalArgumentException(name + ": data truncated: " + h.dimText() + " " + h.stored + " voxels need " + bytes + " bytes from vox_offset "
+			+ h.offset + ", the " + (gz ? "decompressed " : "") + "file holds " + present);
+	}
+
+	private static void checkMemory(final String name, final Header h, final boolean gz) {
+		// the values, the reoriented copy, and (gz) the raw bytes kept until all have arrived
+		final long need = h.voxels * 4 * 2 + (gz ? h.voxels * h.stored.bytes : Math.min(CHUNK, h.voxels * h.stored.bytes));
+		final long max = Runtime.getRuntime().maxMemory();
+		if (max != Long.MAX_VALUE && need > max)
+			throw new IllegalArgumentException(name + ": dim " + h.dimText() + " needs about " + gib(need) + " of memory to read, more than the " + gib(max)
+				+ " Java may use (-Xmx)");
+	}
+
+	private static String gib(final long bytes) {
+		return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+	}
+
+	private static void skip(final InputStream in, final long n, final String name, final Header h, final long bytes) throws IOException {
+		final byte[] buf = new byte[(int) Math.min(n, 1 << 16)];
+		long left = n;
+		while (left > 0) {
+			final int got = readFully(in, buf, (int) Math.min(left, buf.length));
+			if (got <= 0) throw truncated(name, h, bytes, 0, true);
+			left -= got;
+		}
+	}
+
+	/**
+	 * The stored values in file order, scaled. A plain file was checked to be long enough: its values are converted
+	 * chunk by chunk. A gzip stream's length is unknown: its bytes are gathered as they arrive, and the values
+	 * allocated only once all are there, so a hostile header cannot make the reader allocate more than the data.
+	 */
+	private static float[] readValues(final InputStream in, final Header h, final long bytes, final boolean gz, final String name) throws IOException {
+		final int nChunks = (int) ((bytes + CHUNK - 1) / CHUNK);
+		final byte[][] kept = gz ? new byte[nChunks][] : null;
+		float[] values = gz ? null : new float[(int) h.voxels];
+		byte[] buf = null;
+		long done = 0;
+		for (int c = 0; done < bytes; c++) {
+			final int len = (int) Math.min(CHUNK, bytes - done);
+			final byte[] b = gz || buf == null ? new byte[len] : buf;
+			final int got = readFully(in, b, len);
+			if (got < len) throw truncated(name, h, bytes, done + got, gz);
+			if (gz) kept[c] = b;
+			else {
+				h.convert(b, len, values, (int) (done / h.stored.bytes), name);
+				buf = b;
+			}
+			done += len;
+		}
+		if (gz) {
+			values = new float[(int) h.voxels];
+			for (int c = 0; c < nChunks; c++) {
+				h.convert(kept[c], kept[c].length, values, (int) ((long) c * CHUNK / h.stored.bytes), name);
+				kept[c] = null;
+			}
+		}
+		return values;
+	}
+
+	/** Reads up to {@code len} bytes; fewer only at the end of the stream (a truncated gzip stream counts as the end). */
+	private static int readFully(final InputStream in, final byte[] b, final int len) throws IOException {
+		int n = 0;
+		try {
+			while (n < len) {
+				final int r = in.read(b, n, len - n);
+				if (r < 0) break;
+				n += r;
+			}
+		}
+		catch (final EOFException e) {
+			// GZIPInputStream: "Unexpected end of ZLIB input stream"
+		}
+		return n;
+	}
+
+	/** A parsed and checked header. */
+	private static final class Header {
+		final String name;
+		final ByteOrder order;
+		final int rank;
+		final int[] dim = new int[3];
+		final long voxels;
+		final Stored stored;
+		final long offset;
+		final double slope, inter;
+		final boolean scaled;
+		final double[] pixdim = new double[3];
+		final String unit;
+		final double[][] affine;
+
+		Header(final byte[] bytes, final String name) {
+			this.name = name;
+			final ByteBuffer le = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), be = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
+			if (le.getInt(0) == HEADER_SIZE) order = ByteOrder.LITTLE_ENDIAN;
+			else if (be.getInt(0) == HEADER_SIZE) order = ByteOrder.BIG_ENDIAN;
+			else {
+				final int v = le.getInt(0), vb = be.getInt(0);
+				if (v == 540 || vb == 540) throw new IllegalArgumentException(name + ": sizeof_hdr 540 (NIfTI-2) is not supported; expected 348 (NIfTI-1)");
+				throw new IllegalArgumentException(name + ": sizeof_hdr " + v + " is not 348; not a NIfTI-1 file");
+			}
+			final ByteBuffer b = order == ByteOrder.LITTLE_ENDIAN ? le : be;
+
+			final String magic = magic(bytes);
+			if (magic.equals("ni1"))
+				throw new IllegalArgumentException(name + ": magic 'ni1' marks the header of a .hdr/.img pair; only single-file NIfTI-1 ('n+1') is supported");
+			if (!magic.equals("n+1")) throw new IllegalArgumentException(name + ": magic '" + magic + "' is not 'n+1'; not a single-file NIfTI-1 image");
+
+			rank = b.getShort(40);
+			if (rank < 2 || rank > 4) throw new IllegalArgumentException(name + ": dim[0] " + rank + " is not supported; expected 2, 3 or 4 dimensions");
+			long n = 1;
+			for (int i = 1; i <= rank; i++) {
+				final int d = b.getShort(40 + 2 * i);
+				if (d < 1) throw new IllegalArgumentException(name + ": dim[" + i + "] " + d + " is not a size; expected at least 1");
+				if (i <= 3) dim[i - 1] = d;
+				else if (d != 1)
+					throw new IllegalArgumentException(name + ": dim[4] " + d + ": only a single volume is supported (expected dim[4] 1 in a 4D image)");
+				n *= d;
+			}
+			if (rank < 3) dim[2] = 1;
+			if (n > MAX_VOXELS)
+				throw new IllegalArgumentException(name + ": dim " + dimText() + " = " + n + " voxels exceeds the limit of " + MAX_VOXELS + " voxels");
+			voxels = n;
+
+			final int code = b.getShort(70);
+			stored = Stored.of(code);
+			if (stored == null)
+				throw new IllegalArgumentException(name + ": datatype " + code + " (" + unsupportedName(code)
+					+ ") is not supported; expected an integer or float scalar type (uint8, int8, int16, uint16, int32, uint32, float32, float64)");
+
+			final float vox = b.getFloat(108);
+			if (!Float.isFinite(vox) || vox < 0 || vox != Math.rint(vox) || vox > 1e15)
+				throw new IllegalArgumentException(name + ": vox_offset " + vox + " is not a byte offset");
+			offset = Math.max(DATA_OFFSET, (long) vox);
+
+			final float s = b.getFloat(112), i0 = b.getFloat(116);
+			scaled = Float.isFinite(s) && s != 0 && !(s == 1 && (i0 == 0 || !Float.isFinite(i0)));
+			slope = scaled ? s : 1;
+			inter = scaled && Float.isFinite(i0) ? i0 : 0;
+
+			for (int i = 0; i < 3; i++) {
+				final double p = Math.abs(b.getFloat(80 + 4 * i));
+				if (i < rank && (!(p > 0) || Double.isInfinite(p)))
+					throw new IllegalArgumentException(name + ": pixdim[" + (i + 1) + "] " + b.getFloat(80 + 4 * i) + " is not a voxel size");
+				pixdim[i] = p > 0 && !Double.isInfinite(p) ? p : 1;
+			}
+			final int units = bytes[123] & 7;
+			unit = units == 1 ? "m" : units == 3 ? "\u00b5m" : "mm";
+
+			final int qcode = b.getShort(252), scode = b.getShort(254);
+			final String field;
+			if (scode > 0) {
+				field = "srow_x/srow_y/srow_z (sform_code " + scode + ")";
+				affine = new double[4][4];
+				for (int r = 0; r < 3; r++)
+					for (int c = 0; c < 4; c++)
+						affine[r][c] = b.getFloat(280 + 16 * r + 4 * c);
+				affine[3][3] = 1;
+			}
+			else if (qcode > 0) {
+				field = "quatern_b/c/d, qoffset_x/y/z (qform_code " + qcode + ")";
+				affine = Orientation.quaternToAffine(b.getFloat(256), b.getFloat(260), b.getFloat(264), b.getFloat(268), b.getFloat(272), b.getFloat(276),
+					b.getFloat(80), b.getFloat(84), b.getFloat(88), b.getFloat(76));
+			}
+			else {
+				field = "pixdim";
+				affine = new double[][] { { pixdim[0], 0, 0, 0 }, { 0, pixdim[1], 0, 0 }, { 0, 0, pixdim[2], 0 }, { 0, 0, 0, 1 } };
+			}
+			for (final double[] row : affine)
+				for (final double v : row)
+					if (!Double.isFinite(v)) throw new IllegalArgumentException(name + ": " + field + ": the voxel-to-world affine is not finite");
+			// a single slice may come with a zero third column: complete it, perpendicular to the slice
+			if (dim[2] == 1 && affine[0][2] == 0 && affine[1][2] == 0 && affine[2][2] == 0) {
+				final double[] u = { affine[0][0], affine[1][0], affine[2][0] }, v = { affine[0][1], affine[1][1], affine[2][1] };
+				final double[] w = { u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0] };
+				final double norm = Math.sqrt(w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
+				if (norm > 0) for (int r = 0; r < 3; r++)
+					affine[r][2] = w[r] / norm * pixdim[2];
+			}
+			if (Orientation.dominantAxes(affine) == null) throw new IllegalArgumentException(name + ": " + field + ": the voxel-to-world affine is singular");
+		}
+
+		String dimText() {
+			return dim[0] + " x " + dim[1] + " x " + dim[2];
+		}
+
+		/** Converts {@code len} bytes into values from index {@code at}, scaling them. */
+		void convert(final byte[] src, final int len, final float[] dst, final int at, final String name) {
+			final ByteBuffer b = ByteBuffer.wrap(src, 0, len).order(order);
+			final int n = len / stored.bytes;
+			switch (stored) {
+				case UINT8:
+					for (int i = 0; i < n; i++)
+						dst[at + i] = scale(src[i] & 0xff);
+					break;
+				case INT8:
+					for (int i = 0; i < n; i++)
+						dst[at + i] = scale(src[i]);
+					break;
+				case INT16:
+					for (int i = 0; i < n; i++)
+						dst[at + i] = scale(b.getShort(2 * i));
+					break;
+				case UINT16:
+					for (int i = 0; i < n; i++)
+						dst[at + i] = scale(b.getShort(2 * i) & 0xffff);
+					break;
+				case INT32:
+				case UINT32:
+					for (int i = 0; i < n; i++) {
+						final long v = stored == Stored.INT32 ? b.getInt(4 * i) : b.getInt(4 * i) & 0xffffffffL;
+						if (!scaled && (long) (float) v != v)
+							throw new IllegalArgumentException(name + ": datatype " + stored.code + " (" + stored + "): value " + v + " of voxel " + (at + i)
+								+ " (file order) has no exact 32-bit float; expected integers of magnitude up to 2^24");
+						dst[at + i] = scaled ? scale(v) : v;
+					}
+					break;
+				case FLOAT32:
+					for (int i = 0; i < n; i++)
+						dst[at + i] = scaled ? scale(b.getFloat(4 * i)) : b.getFloat(4 * i);
+					break;
+				case FLOAT64:
+					for (int i = 0; i < n; i++)
+						dst[at + i] = scaled ? scale(b.getDouble(8 * i)) : (float) b.getDouble(8 * i);
+					break;
+				default:
+					throw new AssertionError(stored);
+			}
+		}
+
+		private float scale(final double v) {
+			return (float) (slope * v + inter);
+		}
+
+		/** The volume in the display convention: permute and flip the file's axes as the affine's directions say. */
+		Volume toVolume(final float[] values) {
+			final int[] axes = Orientation.dominantAxes(affine);
+			// display axis d (0: to world -x, 1: to world -y, 2: to world +z) comes from file axis src[d]
+			final int[] src = new int[3];
+			final boolean[] flip = new boolean[3];
+			for (int a = 0; a < 3; a++) {
+				final int d = Math.abs(axes[a]) - 1;
+				src[d] = a;
+				flip[d] = d == 2 ? axes[a] < 0 : axes[a] > 0;
+			}
+			final long[] stride = { 1, dim[0], (long) dim[0] * dim[1] };
+			final int[] out = new int[3];
+			final long[] step = new long[3];
+			long start = 0;
+			final double[][] display = new double[4][4];
+			display[3][3] = 1;
+			for (int r = 0; r < 3; r++)
+				display[r][3] = affine[r][3];
+			final double[] size = new double[3];
+			for (int d = 0; d < 3; d++) {
+				final int a = src[d];
+				out[d] = dim[a];
+				size[d] = pixdim[a];
+				step[d] = flip[d] ? -stride[a] : stride[a];
+				if (flip[d]) start += (dim[a] - 1) * stride[a];
+				for (int r = 0; r < 3; r++) {
+					display[r][d] = flip[d] ? -affine[r][a] : affine[r][a];
+					if (flip[d]) display[r][3] += affine[r][a] * (dim[a] - 1);
+				}
+			}
+			final float[] v;
+			if (start == 0 && step[0] == 1 && step[1] == stride[1] && step[2] == stride[2]) v = values;
+			else {
+				v = new float[values.length];
+				int p = 0;
+				for (int z = 0; z < out[2]; z++)
+					for (int y = 0; y < out[1]; y++) {
+						long s = start + y * step[1] + z * step[2];
+						for (int x = 0; x < out[0]; x++, s += step[0])
+							v[p++] = values[(int) s];
+					}
+			}
+			return new Volume(ArrayImgs.floats(v, out[0], out[1], out[2]), size, unit, display, affine, scaled ? DataType.FLOAT32 : stored.type);
+		}
+	}
+
+	private static String magic(final byte[] h) {
+		final StringBuilder sb = new StringBuilder();
+		for (int i = 344; i < 348 && h[i] != 0; i++) {
+			final int c = h[i] & 0xff;
+			if (c >= 0x20 && c < 0x7f) sb.append((char) c);
+			else sb.append(String.format(Locale.ROOT, "\\x%02x", c));
+		}
+		return sb.toString();
+	}
+
+	// ---------------------------------------------------------------------------------------------------- writing
+
+	/**
+	 * Writes a single-file NIfTI-1 image (gzip-compressed when the name ends with {@code .gz}); see the class comment.
+	 *
+	 * @throws IllegalArgumentException with a one-line message naming the file, when the volume's values do not fit
+	 *                                  its data type, its unit has no NIfTI code, or the file cannot be written;
+	 *                                  nothing is then left under the file's name (an older file there stays)
+	 */
+	public static void write(final Volume volume, final Path file) {
+		final String name = nameOf(file);
+		final int unitCode = unitCode(volume.unit());
+		if (unitCode < 0) throw new IllegalArgumentException(name + ": unit '" + volume.unit() + "' has no NIfTI code; expected mm, m or \u00b5m");
+		final Path target = file.toAbsolutePath();
+		final Path dir = target.getParent();
+		if (Files.isDirectory(target)) throw new IllegalArgumentException(name + ": cannot write: is a folder (" + target + ")");
+		if (dir == null || !Files.isDirectory(dir)) throw new IllegalArgumentException(name + ": cannot write: no such folder (" + dir + ")");
+		final byte[] header = header(volume, unitCode, name);
+		final boolean gz = name.toLowerCase(Locale.ROOT).endsWith(".gz");
+		final Path tmp = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + ".part");
+		boolean moved = false;
+		try {
+			try (OutputStream fileOut = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 16)) {
+				final OutputStream out = gz ? new GZIPOutputStream(fileOut, 1 << 16) : fileOut;
+				out.write(header);
+				writeValues(volume, out, name);
+				out.close();
+			}
+			try {
+				Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			}
+			catch (final AtomicMoveNotSupportedException e) {
+				Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+			}
+			moved = true;
+		}
+		catch (final IOException e) {
+			throw new IllegalArgumentException(name + ": cannot write: " + describe(e).replace(tmp.toString(), target.toString()), e);
+		}
+		finally {
+			if (!moved) try {
+				Files.deleteIfExists(tmp);
+			}
+			catch (final IOException e) {
+				// nothing more to do: the temporary file has a hidden name and never the final one
+			}
+		}
+	}
+
+	static int unitCode(final String unit) {
+		switch (unit) {
+			case "m": return 1;
+			case "mm": return 2;
+			case "\u00b5m": case "um": case "micron": return 3;
+			default: return -1;
+		}
+	}
+
+	static byte[] header(final Volume volume, final int unitCode, final String name) {
+		final ByteBuffer b = ByteBuffer.allocate(DATA_OFFSET).order(ByteOrder.LITTLE_ENDIAN);
+		final DataType type = volume.dataType();
+		final double[][] a = volume.affine();
+		final double[] size = volume.voxelSize();
+		final double[] q = Orientation.affineToQuatern(a);
+		b.putInt(0, HEADER_SIZE);
+		b.put(38, (byte) 'r'); // regular, as Analyze wanted
+		final int[] dim = { 3, volume.width(), volume.height(), volume.depth(), 1, 1, 1, 1 };
+		for (int i = 0; i < 8; i++) {
+			if (dim[i] > Short.MAX_VALUE) throw new IllegalArgumentException(name + ": dim[" + i + "] " + dim[i] + " exceeds NIfTI-1's limit of 32767");
+			b.putShort(40 + 2 * i, (short) dim[i]);
+		}
+		b.putShort(70, (short) type.code());
+		b.putShort(72, (short) (8 * type.bytes()));
+		b.putFloat(76, (float) q[3]);
+		for (int i = 0; i < 3; i++)
+			b.putFloat(80 + 4 * i, (float) size[i]);
+		b.putFloat(108, DATA_OFFSET);
+		b.putFloat(112, 1);
+		b.putFloat(116, 0);
+		b.put(123, (byte) unitCode);
+		final byte[] descrip = "XAI-CLIP".getBytes(StandardCharsets.US_ASCII);
+		for (int i = 0; i < descrip.length; i++)
+			b.put(148 + i, descrip[i]);
+		b.putShort(252, (short) 2);
+		b.putShort(254, (short) 2);
+		b.putFloat(256, (float) q[0]);
+		b.putFloat(260, (float) q[1]);
+		b.putFloat(264, (float) q[2]);
+		for (int r = 0; r < 3; r++) {
+			b.putFloat(268 + 4 * r, (float) a[r][3]);
+			for (int c = 0; c < 4; c++)
+				b.putFloat(280 + 16 * r + 4 * c, (float) a[r][c]);
+		}
+		b.put(344, (byte) 'n').put(345, (byte) '+').put(346, (byte) '1');
+		return b.array();
+	}
+
+	private static void writeValues(final Volume volume, final OutputStream out, final String name) throws IOException {
+		final DataType type = volume.dataType();
+		final float[] v = volume.values();
+		final int perChunk = (1 << 20) / type.bytes();
+		final ByteBuffer b = ByteBuffer.allocate(perChunk * type.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+		for (int from = 0; from < v.length; from += perChunk) {
+			final int to = Math.min(v.length, from + perChunk);
+			b.clear();
+			for (int i = from; i < to; i++) {
+				final float x = v[i];
+				if (!type.holds(x)) {
+					final int w = volume.width(), h = volume.height();
+					throw new IllegalArgumentException(name + ": voxel (" + i % w + ", " + i / w % h + ", " + i / w / h + ") holds " + x + ", which is not a " + type
+						+ " value; write the volume as float32");
+				}
+				switch (type) {
+					case UINT8:
+					case INT8:
+						b.put((byte) (int) x);
+						break;
+					case INT16:
+					case UINT16:
+						b.putShort((short) (int) x);
+						break;
+					case INT32:
+						b.putInt((int) x);
+						break;
+					case UINT32:
+						b.putInt((int) (long) x);
+						break;
+					case FLOAT32:
+						b.putFloat(x);
+						break;
+					default:
+						throw new AssertionError(type);
+				}
+			}
+			out.write(b.array(), 0, b.position());
+		}
+	}
+
+	// ---------------------------------------------------------------------------------------------------- helpers
+
+	private static String nameOf(final Path file) {
+		final Path n = file.getFileName();
+		return n == null ? file.toString() : n.toString();
+	}
+
+	/** One line saying what went wrong. */
+	static String describe(final IOException e) {
+		String s;
+		if (e instanceof NoSuchFileException) s = "no such file or folder: " + e.getMessage();
+		else if (e instanceof AccessDeniedException) s = "permission denied: " + e.getMessage();
+		else if (e instanceof FileSystemException) {
+			final FileSystemException f = (FileSystemException) e;
+			s = (f.getReason() != null ? f.getReason() + ": " : "") + f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "");
+		}
+		else s = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+		return s.replaceAll("\\s*[\\r\\n]+\\s*", " ");
+	}
+}
