@@ -81,6 +81,14 @@ public final class PackedImage {
 		return data[(y * width + x) * channels + c];
 	}
 
+	/** This image resampled to {@code w x h} (linear, antialiased when shrinking); this image itself when the size is the same. */
+	public PackedImage resampled(final int w, final int h) {
+		if (w == width && h == height) return this;
+		final float[] out = new float[w * h * channels];
+		new Resampler(width, height, w, h).resample(data, 0, out, 0, channels);
+		return new PackedImage(w, h, channels, out);
+	}
+
 	public PackedImage copy() {
 		return new PackedImage(width, height, channels, data.clone());
 	}
