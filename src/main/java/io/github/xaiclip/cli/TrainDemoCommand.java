@@ -8,15 +8,16 @@ import java.util.concurrent.Callable;
 
 import io.github.xaiclip.image.Nifti;
 import io.github.xaiclip.image.Volume;
-import io.github.xaiclip.train.CtSegmentationModel;
-import io.github.xaiclip.train.DemoData;
+import io.github.xaiclip.train.DemoModels;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Rebuilds the demo models from the shared scans, reproducibly. */
 @Command(name = "train-demo", mixinStandardHelpOptions = true,
 	description = { "Trains the demo models on the abdominal CT (TotalSegmentator test scan) and writes their model folders:",
-		"  OUT/models/ct-unet   the U-Net segmenting " + "background, liver, spleen, kidney_right, kidney_left, stomach",
+		"  OUT/models/ct-unet   a U-Net segmenting background, liver, spleen, kidney_right, kidney_left, stomach",
+		"  OUT/models/ct-clip   a CLIP-like dense vision-language model (patch and text embeddings)",
+		"and their validation figures into the report section of OUT/README.md.",
 		"Same seed, same weights." })
 final class TrainDemoCommand implements Callable<Integer> {
 
@@ -44,7 +45,7 @@ final class TrainDemoCommand implements Callable<Integer> {
 	}
 
 	@Option(names = "--data", paramLabel = "DIR", description = "folder with totalseg-abdomen-ct/ (default: ${DEFAULT-VALUE})")
-	Path data = Paths.get("..", "shared", "data");
+	Path data = Paths.get("test-data");
 
 	@Option(names = "--out", paramLabel = "DIR", description = "where models/ goes (default: ${DEFAULT-VALUE})")
 	Path out = Paths.get("test-data");
@@ -55,6 +56,9 @@ final class TrainDemoCommand implements Callable<Integer> {
 	@Option(names = "--steps", description = "U-Net training steps of 8 slices (default: ${DEFAULT-VALUE})")
 	int steps = 2000;
 
+	@Option(names = "--clip-steps", description = "CLIP-like model training steps of 8 slices (default: ${DEFAULT-VALUE})")
+	int clipSteps = 1500;
+
 	@Override
 	public Integer call() throws Exception {
 		if (!"0".equals(System.getenv(ONEDNN))) return inChildWithoutOneDnn();
@@ -63,14 +67,11 @@ final class TrainDemoCommand implements Callable<Integer> {
 		for (final Path p : new Path[] { ctFile, labelFile })
 			if (!Files.isRegularFile(p)) throw new IllegalArgumentException("--data: " + p + " not found (expected the totalseg-abdomen-ct scan)");
 		if (steps < 1) throw new IllegalArgumentException("--steps: expected >= 1, got " + steps);
+		if (clipSteps < 1) throw new IllegalArgumentException("--clip-steps: expected >= 1, got " + clipSteps);
 		final Volume ct = Nifti.read(ctFile), labels = Nifti.read(labelFile);
-		System.out.printf(Locale.ROOT, "CT %dx%dx%d at %s mm; training the U-Net (%d steps, seed %d)%n", ct.width(), ct.height(), ct.depth(),
-			java.util.Arrays.toString(ct.voxelSize()), steps, seed);
-		final double[] dice = CtSegmentationModel.build(ct, labels, out.resolve("models").resolve("ct-unet"), steps, seed, System.out);
+		System.out.printf(Locale.ROOT, "CT %dx%dx%d at %s mm%n", ct.width(), ct.height(), ct.depth(), java.util.Arrays.toString(ct.voxelSize()));
 		System.out.println();
-		System.out.println("validation Dice (slices z % 5 == 2):");
-		for (int c = 1; c < dice.length; c++)
-			System.out.printf(Locale.ROOT, "  %-13s %.4f%n", DemoData.CLASSES.get(c), dice[c]);
+		System.out.print(DemoModels.build(ct, labels, out, seed, steps, clipSteps, System.out));
 		return 0;
 	}
 }

@@ -14,17 +14,15 @@ import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
-import org.tensorflow.framework.optimizers.Adam;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Trains the U-Net on 2D slices with cross-entropy plus soft Dice, Adam, seeded sampling and augmentation, and
+ * Trains the U-Net on 2D slices with cross-entropy plus soft Dice, Adam ({@link Training.Adam}), seeded sampling and augmentation, and
  * exports the trained network (weights as constants, no optimizer state) as a SavedModel.
  */
 final class SegmentationTrainer {
@@ -81,7 +79,7 @@ final class SegmentationTrainer {
 			final Operand<TFloat32> foregroundDice = tf.math.mean(tf.slice(dice, tf.constant(new int[] { 1 }), tf.constant(new int[] { k - 1 })),
 				tf.constant(0));
 			final Operand<TFloat32> loss = diceLoss ? tf.math.add(crossEntropy, tf.math.sub(tf.constant(1f), foregroundDice)) : crossEntropy;
-			final Op minimize = Training.minimize(tf, new Adam(g, learningRate), loss);
+			final Training.Adam adam = new Training.Adam(tf, g, loss, weights, learningRate);
 			try (Session s = new Session(g, ConfigProto.newBuilder().setInterOpParallelismThreads(1).build())) {
 				s.initialize();
 				final Random random = new Random(seed);
@@ -100,7 +98,7 @@ final class SegmentationTrainer {
 					}
 					try (TFloat32 xt = TFloat32.tensorOf(Shape.of(batch, h, w, 1), DataBuffers.of(xb, true, false));
 						TFloat32 yt = TFloat32.tensorOf(Shape.of(batch, h, w, k), DataBuffers.of(yb, true, false));
-						Result r = s.runner().feed(x, xt).feed(y, yt).addTarget(minimize).fetch(loss).run())
+						Result r = adam.step(s.runner().feed(x, xt).feed(y, yt).fetch(loss), step))
 					{
 						running = 0.95 * running + 0.05 * ((TFloat32) r.get(0)).getFloat();
 					}

@@ -73,8 +73,12 @@ public class TfModelBenchmark {
 	}
 
 	@TearDown(Level.Trial)
-	public void tearDown() {
+	public void tearDown() throws java.io.IOException {
 		bundle.close();
+		try (java.util.stream.Stream<Path> files = Files.walk(dir.getParent())) {
+			for (final Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator)
+				Files.delete(p);
+		}
 	}
 
 	@Benchmark

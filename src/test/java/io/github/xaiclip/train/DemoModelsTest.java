@@ -1,0 +1,118 @@
+package io.github.xaiclip.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.github.xaiclip.image.Nifti;
+import io.github.xaiclip.model.ModelRuntimes;
+import io.github.xaiclip.model.RuntimeOptions;
+import io.github.xaiclip.model.SegmentationModel;
+import io.github.xaiclip.model.VisionLanguageModel;
+
+/** The committed demo models, loaded as a user's would be, on the committed CT. */
+class DemoModelsTest {
+
+	static final Path DATA = Paths.get("test-data"), MODELS = DATA.resolve("models");
+	static DemoData data;
+
+	@BeforeAll
+	static void read() {
+		final Path ct = DATA.resolve("totalseg-abdomen-ct");
+		data = DemoData.ct(Nifti.read(ct.resolve("example_ct_sm.nii.gz")), Nifti.read(ct.resolve("example_seg.nii.gz")));
+	}
+
+	@Test
+	void theCtUNetSegmentsTheValidationSlicesWithTheReportedDice() throws Exception {
+		final Path folder = MODELS.resolve("ct-unet");
+		final Map<String, Double> reported = new HashMap<>();
+		final List<String> lines = Files.readAllLines(folder.resolve("validation.tsv"), StandardCharsets.UTF_8);
+		for (final String line : lines.subList(1, lines.size()))
+			reported.put(line.split("\t")[0], Double.parseDouble(line.split("\t")[1]));
+		final int k = DemoData.CLASSES.size(), n = DemoData.SIZE * DemoData.SIZE;
+		final long[] inter = new long[k], predicted = new long[k], truth = new long[k];
+		try (SegmentationModel m = ModelRuntimes.get().segmentation(folder, RuntimeOptions.defaults())) {
+			assertEquals(DemoData.CLASSES, m.classNames());
+			final Slices v = data.validation;
+			final float[] in = new float[v.size() * n], out = new float[v.size() * n * k];
+			for (int i = 0; i < v.size(); i++)
+				System.arraycopy(v.images.get(i), 0, in, i * n, n);
+			m.predict(in, v.size(), DemoData.SIZE, DemoData.SIZE, out);
+			for (int i = 0; i < v.size(); i++)
+				for (int p = 0; p < n; p++) {
+					int best = 0;
+					for (int c = 1; c < k; c++)
+						if (out[(i * n + p) * k + c] > out[(i * n + p) * k + best]) best = c;
+					final int t = v.labels.get(i)[p];
+					predicted[best]++;
+					truth[t]++;
+					if (best == t) inter[best]++;
+				}
+		}
+		for (int c = 1; c < k; c++) {
+			final String name = DemoData.CLASSES.get(c);
+			final double dice = 2.0 * inter[c] / (predicted[c] + truth[c]);
+			assertEquals(reported.get(name), dice, 0.01, name);
+		}
+		assertTrue(reported.get("liver") >= 0.85, "liver " + reported.get("liver"));
+		for (final String organ : new String[] { "spleen", "kidney_right", "kidney_left" })
+			assertTrue(reported.get(organ) >= 0.75, organ + " " + reported.get(organ));
+	}
+
+	@Test
+	void theClipModelsMapForLiverPeaksInsideTheLiver() {
+		// the validation slice with the most liver
+		final Slices v = data.validation;
+		int best = 0, bestArea = -1;
+		for (int i = 0; i < v.size(); i++) {
+			int area = 0;
+			for (final byte b : v.labels.get(i))
+				if (b == 1) area++;
+			if (area > bestArea) {
+				bestArea = area;
+				best = i;
+			}
+		}
+		try (VisionLanguageModel m = ModelRuntimes.get().visionLanguage(MODELS.resolve("ct-clip"), RuntimeOptions.defaults())) {
+			final VisionLanguageModel.PatchEmbeddings p = m.encodeImages(v.images.get(best), 1, DemoData.SIZE, DemoData.SIZE);
+			final List<String> prompts = new java.util.ArrayList<>();
+			for (final String t : m.promptTemplates())
+				prompts.add(t.replace("{}", "liver"));
+			final float[] text = new float[p.dim];
+			for (final float[] e : m.encodeTexts(prompts))
+				for (int d = 0; d < p.dim; d++)
+					text[d] += e[d] / prompts.size();
+			int arg = 0;
+			double max = Double.NEGATIVE_INFINITY;
+			for (int q = 0; q < p.gridHeight * p.gridWidth; q++) {
+				double dot = 0, norm = 0;
+				for (int d = 0; d < p.dim; d++) {
+					dot += p.values[q * p.dim + d] * text[d];
+					norm += p.values[q * p.dim + d] * p.values[q * p.dim + d];
+				}
+				final double cos = dot / Math.sqrt(norm);
+				if (cos > max) {
+					max = cos;
+					arg = q;
+				}
+			}
+			// the patch of the maximum is mostly liver
+			final int cell = DemoData.SIZE / p.gridWidth, px = arg % p.gridWidth * cell, py = arg / p.gridWidth * cell;
+			int liver = 0;
+			for (int y = py; y < py + cell; y++)
+				for (int x = px; x < px + cell; x++)
+					if (v.labels.get(best)[y * DemoData.SIZE + x] == 1) liver++;
+			assertTrue(liver >= cell * cell / 2, "patch (" + px + ", " + py + ") has " + liver + " liver pixels of " + cell * cell);
+		}
+	}
+}
