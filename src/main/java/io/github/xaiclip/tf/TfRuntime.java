@@ -116,9 +116,6 @@ public final class TfRuntime implements ModelRuntime {
 		if (!(d instanceof ModelDescriptor.VisionLanguage))
 			throw new IllegalArgumentException(d.source() + ": kind: expected vision-language for a vision-language model, got " + d.kind());
 		final ModelDescriptor.VisionLanguage v = (ModelDescriptor.VisionLanguage) d;
-		if (!v.tokenizer().isNone())
-			throw new IllegalArgumentException(d.source() + ": tokenizer: '" + v.tokenizer().type()
-				+ "' text encoders take token ids, which this runtime does not feed yet; export the text encoder with a string input and tokenizer: none");
 		check(d, options, v.image().signature(), v.text().signature());
 		final Key key = new Key(folder(folder), options);
 		return new TfVisionLanguageModel(acquire(key), v, releaser(key));

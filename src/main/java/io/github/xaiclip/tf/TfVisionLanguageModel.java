@@ -11,8 +11,10 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TString;
 
+import io.github.xaiclip.model.ClipBpeTokenizer;
 import io.github.xaiclip.model.InputSpec;
 import io.github.xaiclip.model.ModelDescriptor;
 import io.github.xaiclip.model.VisionLanguageModel;
@@ -20,7 +22,8 @@ import io.github.xaiclip.model.VisionLanguageModel;
 /**
  * A CLIP-like vision-language model in a SavedModel with two signatures: an image encoder
  * ({@code [b, h, w, c] -> [b, gh, gw, d]} patch embeddings) and a text encoder taking a string tensor
- * ({@code [n] -> [n, d]}), which tokenizes inside the graph. Thread-safe.
+ * ({@code [n] -> [n, d]}) that tokenizes inside the graph, or token ids ({@code [n, length] -> [n, d]}) made by
+ * the CLIP byte-pair-encoding tokenizer the descriptor names. Thread-safe.
  */
 final class TfVisionLanguageModel implements VisionLanguageModel {
 
@@ -29,8 +32,11 @@ final class TfVisionLanguageModel implements VisionLanguageModel {
 	private final SessionFunction image, text;
 	private final boolean channelsFirst;
 	private final Runnable onClose;
+	/** For text encoders that take token ids; null when the encoder takes strings. */
+	private final ClipBpeTokenizer tokenizer;
 
 	TfVisionLanguageModel(final SavedModelBundle bundle, final ModelDescriptor.VisionLanguage d, final Runnable onClose) {
+		this.tokenizer = d.tokenizer().isNone() ? null : ClipBpeTokenizer.read(d.tokenizer());
 		this.bundle = bundle;
 		this.d = d;
 		this.image = bundle.function(d.image().signature());
@@ -68,7 +74,7 @@ final class TfVisionLanguageModel implements VisionLanguageModel {
 
 	@Override
 	public float[][] encodeTexts(final List<String> texts) {
-		try (TString in = TString.vectorOf(texts.toArray(new String[0])); Result r = text.call(Collections.singletonMap(d.text().input(), in))) {
+		try (Tensor in = textTensor(texts); Result r = text.call(Collections.singletonMap(d.text().input(), in))) {
 			final TFloat32 out = floats(r, d.text().output(), 2);
 			final long[] s = out.shape().asArray();
 			if (s[0] != texts.size()) throw new IllegalStateException(d.folder() + ": text encoder gave " + s[0] + " embeddings for " + texts.size() + " texts");
@@ -79,6 +85,16 @@ final class TfVisionLanguageModel implements VisionLanguageModel {
 				System.arraycopy(values, i * e[i].length, e[i], 0, e[i].length);
 			return e;
 		}
+	}
+
+	/** The texts as strings, or as token ids {@code [n, length]} for a tokenizer. */
+	private Tensor textTensor(final List<String> texts) {
+		if (tokenizer == null) return TString.vectorOf(texts.toArray(new String[0]));
+		final int[][] ids = tokenizer.encodeBatch(texts);
+		final int[] flat = new int[ids.length * tokenizer.length()];
+		for (int i = 0; i < ids.length; i++)
+			System.arraycopy(ids[i], 0, flat, i * tokenizer.length(), tokenizer.length());
+		return TInt32.tensorOf(Shape.of(ids.length, tokenizer.length()), DataBuffers.of(flat, true, false));
 	}
 
 	private TFloat32 floats(final Result r, final String key, final int rank) {
