@@ -93,17 +93,36 @@ public final class TextRegionLocalizer {
 	public static final class ImageEmbedding {
 
 		final int width, height, gridWidth, gridHeight, dim;
+		/** Where the image lies in the model's input: its box, in model input pixels. */
+		final int boxX, boxY, boxWidth, boxHeight, inputWidth, inputHeight;
 		final float[] patches;
 
-		ImageEmbedding(final int width, final int height, final VisionLanguageModel.PatchEmbeddings p) {
+		ImageEmbedding(final int width, final int height, final VisionLanguageModel.PatchEmbeddings p, final int boxX, final int boxY,
+			final int boxWidth, final int boxHeight, final int inputWidth, final int inputHeight)
+		{
 			this.width = width;
 			this.height = height;
+			this.boxX = boxX;
+			this.boxY = boxY;
+			this.boxWidth = boxWidth;
+			this.boxHeight = boxHeight;
+			this.inputWidth = inputWidth;
+			this.inputHeight = inputHeight;
 			gridWidth = p.gridWidth;
 			gridHeight = p.gridHeight;
 			dim = p.dim;
 			patches = p.values.clone();
 			for (int q = 0; q < gridWidth * gridHeight; q++)
 				normalize(patches, q * dim, dim);
+		}
+
+		/** A map over the patch grid, upsampled to the model's input, cropped to the image's box, on the image grid. */
+		float[] map(final float[] grid) {
+			final PackedImage full = new PackedImage(gridWidth, gridHeight, 1, grid).resampled(inputWidth, inputHeight);
+			final float[] box = new float[boxWidth * boxHeight];
+			for (int y = 0; y < boxHeight; y++)
+				System.arraycopy(full.data(), (y + boxY) * inputWidth + boxX, box, y * boxWidth, boxWidth);
+			return new PackedImage(boxWidth, boxHeight, 1, box).resampled(width, height).data();
 		}
 	}
 
@@ -187,20 +206,37 @@ public final class TextRegionLocalizer {
 	}
 
 	/**
-	 * Encodes {@code image} (preprocessed as the model's descriptor says), resampled to the model's input size when
-	 * it has a fixed one.
+	 * Encodes {@code image} (preprocessed as the model's descriptor says). For a model of fixed input size the image
+	 * is letterboxed: shrunk if it is larger (keeping its aspect ratio), then centred and padded with its minimum
+	 * value; the similarity maps are cropped back from the same box.
 	 */
 	public ImageEmbedding embed(final PackedImage image) {
 		final InputSpec spec = model.inputSpec();
 		if (image.channels() != spec.channels())
 			throw new IllegalArgumentException("image: has " + image.channels() + " channel(s), the vision-language model takes " + spec.channels());
-		PackedImage in = image;
-		if (spec.isFixed()) in = image.resampled(spec.fixedWidth(), spec.fixedHeight());
-		else if (!spec.accepts(in.width(), in.height())) {
-			final int m = spec.multipleOf();
-			in = image.resampled(Math.max(m, Math.round(image.width() / (float) m) * m), Math.max(m, Math.round(image.height() / (float) m) * m));
+		final int w = image.width(), h = image.height();
+		if (!spec.isFixed()) {
+			PackedImage in = image;
+			if (!spec.accepts(w, h)) {
+				final int m = spec.multipleOf();
+				in = image.resampled(Math.max(m, Math.round(w / (float) m) * m), Math.max(m, Math.round(h / (float) m) * m));
+			}
+			return new ImageEmbedding(w, h, model.encodeImages(in.data(), 1, in.height(), in.width()), 0, 0, in.width(), in.height(), in.width(),
+				in.height());
 		}
-		return new ImageEmbedding(image.width(), image.height(), model.encodeImages(in.data(), 1, in.height(), in.width()));
+		final int fw = spec.fixedWidth(), fh = spec.fixedHeight();
+		final double scale = Math.min(1, Math.min(fw / (double) w, fh / (double) h));
+		final int bw = Math.max(1, (int) Math.round(w * scale)), bh = Math.max(1, (int) Math.round(h * scale));
+		final PackedImage box = image.resampled(bw, bh);
+		final int c = image.channels(), ox = (fw - bw) / 2, oy = (fh - bh) / 2;
+		final float[] in = new float[fw * fh * c];
+		float min = Float.POSITIVE_INFINITY;
+		for (final float v : box.data())
+			min = Math.min(min, v);
+		java.util.Arrays.fill(in, min);
+		for (int y = 0; y < bh; y++)
+			System.arraycopy(box.data(), y * bw * c, in, ((y + oy) * fw + ox) * c, bw * c);
+		return new ImageEmbedding(w, h, model.encodeImages(in, 1, fh, fw), ox, oy, bw, bh, fw, fh);
 	}
 
 	/** The unit-length embedding of a prompt: the mean over the model's templates. */
@@ -234,7 +270,7 @@ public final class TextRegionLocalizer {
 				dot += image.patches[q * image.dim + d] * text[d];
 			grid[q] = (float) dot;
 		}
-		final float[] map = new PackedImage(image.gridWidth, image.gridHeight, 1, grid).resampled(image.width, image.height).data();
+		final float[] map = image.map(grid);
 		return new Localization(prompt.trim(), map, image.width, image.height, region(map, image.width, image.height, prompt.trim(), options),
 			max(map));
 	}

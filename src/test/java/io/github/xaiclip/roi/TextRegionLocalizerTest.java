@@ -198,7 +198,36 @@ class TextRegionLocalizerTest {
 	}
 
 	@Test
-	void imagesOfAnotherSizeAreResampledAndMapsComeBackOnTheirGrid() {
+	void smallerImagesAreCentredInTheModelsInputAndTheirMapIsCroppedBack() {
+		// a 16 x 16 image, dark left half, bright right half, lies at (8, 8) of the 32 x 32 input, padded with its
+		// minimum (0): the bright patch cells are x = 2, y = 1..2
+		final float[] v = new float[16 * 16];
+		for (int y = 0; y < 16; y++)
+			for (int x = 8; x < 16; x++)
+				v[y * 16 + x] = 1;
+		final TextRegionLocalizer loc = new TextRegionLocalizer(new KnownModel());
+		final TextRegionLocalizer.Localization l = loc.localize(loc.embed(new PackedImage(16, 16, 1, v)), "liver", TextRegionLocalizer.Options.defaults());
+		assertEquals(16 * 16, l.similarity().length);
+		final float[] expected = new float[16 * 16];
+		final float[] e = loc.embedPrompt("liver");
+		for (int y = 0; y < 16; y++)
+			for (int x = 0; x < 16; x++) {
+				final double b = interpolated(x + 8, 2, 2) * interpolated(y + 8, 1, 2);
+				expected[y * 16 + x] = (float) (e[1] + b * (e[0] - e[1]));
+			}
+		assertArrayEquals(expected, l.similarity(), 1e-5f);
+	}
+
+	/** Bilinear weight at pixel {@code i} of patch cells {@code from..to} along one axis. */
+	static double interpolated(final int i, final int from, final int to) {
+		final double g = Math.min(GRID - 1, Math.max(0, (i + 0.5) / CELL - 0.5));
+		final int g0 = (int) Math.floor(g);
+		final double a = g0 >= from && g0 <= to ? 1 : 0, b = g0 + 1 >= from && g0 + 1 <= to ? 1 : 0;
+		return a + (g - g0) * (b - a);
+	}
+
+	@Test
+	void largerImagesAreShrunkKeepingTheirAspectRatio() {
 		final float[] v = new float[64 * 48];
 		for (int y = 12; y < 36; y++)
 			for (int x = 16; x < 48; x++)
