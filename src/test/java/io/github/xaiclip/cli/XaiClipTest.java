@@ -78,4 +78,33 @@ class XaiClipTest {
 		assertEquals(1, XaiClip.run("inspect", copy.toString()));
 		assertTrue(out().contains("output.name: signature 'serving_default' has no output 'scores'"), out());
 	}
+
+	@Test
+	void theDemoExplainsTheBundledCtAndRoiModeCostsLess(@TempDir final Path tmp) throws Exception {
+		final Path out = tmp.resolve("demo");
+		assertEquals(0, XaiClip.run("demo", "--out", out.toString()), err());
+		final java.util.List<String> rows = Files.readAllLines(out.resolve("results.csv"), StandardCharsets.UTF_8);
+		assertEquals("image,slice,target,method,mode,evaluations,seconds,roi_fraction,dice,iou,deletion_auc,insertion_auc,pointing_hit", rows.get(0));
+		assertEquals(5, rows.size(), "liver and spleen, full and roi");
+		for (int r = 1; r < 5; r += 2) {
+			final String[] full = rows.get(r).split(","), roi = rows.get(r + 1).split(",");
+			assertEquals("full", full[4]);
+			assertEquals("roi", roi[4]);
+			assertTrue(Long.parseLong(roi[5]) * 2 < Long.parseLong(full[5]), "roi mode needs far fewer evaluations: " + rows.get(r) + " / " + rows.get(r + 1));
+			assertTrue(Double.parseDouble(roi[8]) >= Double.parseDouble(full[8]) - 0.02, "and finds the organ as well: " + rows.get(r + 1));
+			assertTrue(Double.parseDouble(full[8]) > 0.7, "occlusion saliency matches the organ: " + rows.get(r));
+		}
+		for (final String organ : new String[] { "liver", "spleen" }) {
+			final ij.ImagePlus tif = ij.IJ.openImage(out.resolve(organ + "_occlusion_roi_saliency.tif").toString());
+			assertEquals(32, tif.getBitDepth());
+			assertEquals(3.0, tif.getCalibration().pixelWidth, 1e-5, "TIFF stores the resolution as a rational");
+			assertEquals("mm", tif.getCalibration().getUnit());
+			final java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(out.resolve(organ + "_occlusion_full_overlay.png").toFile());
+			assertEquals(tif.getWidth() * 4, png.getWidth());
+		}
+		try (java.util.stream.Stream<Path> files = Files.list(out)) {
+			assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".part")), "no partial files");
+		}
+		assertTrue(out().contains("liver    roi"), out());
+	}
 }
