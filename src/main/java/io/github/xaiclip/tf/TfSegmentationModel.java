@@ -2,11 +2,10 @@ package io.github.xaiclip.tf;
 
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
-import org.tensorflow.SessionFunction;
+import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
 import org.tensorflow.exceptions.TFResourceExhaustedException;
 import org.tensorflow.ndarray.Shape;
@@ -30,8 +29,9 @@ public final class TfSegmentationModel implements SegmentationModel {
 
 	private final SavedModelBundle bundle;
 	private final boolean ownsBundle;
-	private final SessionFunction function;
 	private final String inputKey, outputKey;
+	/** The graph's tensor names behind the signature's keys: run through the session directly, as cheap as it gets. */
+	private final String inputTensor, outputTensor;
 	private final boolean channelsFirst;
 	private final Activation activation;
 	private final InputSpec spec;
@@ -54,9 +54,15 @@ public final class TfSegmentationModel implements SegmentationModel {
 	{
 		this.bundle = bundle;
 		this.ownsBundle = ownsBundle;
-		this.function = bundle.function(signature);
+		final Signature sig = bundle.function(signature).signature();
+		if (!sig.getInputs().containsKey(inputKey))
+			throw new IllegalArgumentException(name + ": signature '" + signature + "' has no input '" + inputKey + "'; it has " + sig.inputNames());
+		if (!sig.getOutputs().containsKey(outputKey))
+			throw new IllegalArgumentException(name + ": signature '" + signature + "' has no output '" + outputKey + "'; it has " + sig.outputNames());
 		this.inputKey = inputKey;
 		this.outputKey = outputKey;
+		this.inputTensor = sig.getInputs().get(inputKey).name;
+		this.outputTensor = sig.getOutputs().get(outputKey).name;
 		this.channelsFirst = channelsFirst;
 		this.activation = activation;
 		this.spec = spec;
@@ -116,13 +122,11 @@ public final class TfSegmentationModel implements SegmentationModel {
 		final float[] fed = channelsFirst ? Layouts.toChannelsFirst(input, inOff, n, h, w, c) : input;
 		final int fedOff = channelsFirst ? 0 : inOff;
 		try (TFloat32 in = TFloat32.tensorOf(shape, DataBuffers.of(fed, true, false).slice(fedOff, inValues));
-			Result result = function.call(Collections.singletonMap(inputKey, in)))
+			Result result = bundle.session().runner().feed(inputTensor, in).fetch(outputTensor).run())
 		{
-			final Optional<Tensor> got = result.get(outputKey);
-			if (!got.isPresent()) throw new IllegalStateException(name + ": the signature gave no output '" + outputKey + "'; it has " + result.keySet());
-			if (!(got.get() instanceof TFloat32))
-				throw new IllegalStateException(name + ": output '" + outputKey + "' is " + got.get().dataType() + ", expected float32");
-			final TFloat32 out = (TFloat32) got.get();
+			final Tensor got = result.get(0);
+			if (!(got instanceof TFloat32)) throw new IllegalStateException(name + ": output '" + outputKey + "' is " + got.dataType() + ", expected float32");
+			final TFloat32 out = (TFloat32) got;
 			final Shape expected = channelsFirst ? Shape.of(n, k, h, w) : Shape.of(n, h, w, k);
 			if (!out.shape().equals(expected))
 				throw new IllegalStateException(name + ": output '" + outputKey + "' has shape " + out.shape() + ", expected " + expected + " (" + k

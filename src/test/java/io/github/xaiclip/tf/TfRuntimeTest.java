@@ -181,4 +181,15 @@ class TfRuntimeTest {
 			() -> new TfRuntime().segmentation(vl, RuntimeOptions.defaults()));
 		assertTrue(e.getMessage().endsWith("kind: expected segmentation for a segmentation model, got vision-language"), e.getMessage());
 	}
+
+	@Test
+	void aVisionLanguageDescriptorOnAModelWithoutATextSignatureIsRefused() throws IOException {
+		// the segmentation network has only serving_default: no text encoder to be had
+		final Path noText = variant("no-text", "kind: vision-language\nformat: tensorflow-saved-model\n"
+			+ "image: {signature: serving_default, input: image, output: logits}\n"
+			+ "text: {signature: encode_text, input: text, output: text_embeddings}\n" + "tokenizer: none\n"
+			+ "preprocessing: none\ninput: {axes: byxc, size: {multiple_of: 1}, channels: 1}\n");
+		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TfRuntime().visionLanguage(noText, RuntimeOptions.defaults()));
+		assertEquals(noText.resolve("xai-clip.yaml") + ": text.signature: 'encode_text' is not in the SavedModel; it has serving_default", e.getMessage());
+	}
 }
