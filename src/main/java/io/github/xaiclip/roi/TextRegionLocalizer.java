@@ -298,6 +298,26 @@ public final class TextRegionLocalizer {
 		return new Result(positive, negative, Roi.ofMask(image.width, image.height, mask, "prompt '" + prompts + "' (after the 'not' prompts)"));
 	}
 
+	/**
+	 * The prompts' region ({@link #localizeAll}) as a region source. The image it is given must be preprocessed as
+	 * this vision-language model's descriptor says (for the demo models, the same CT window as the segmentation
+	 * model's).
+	 */
+	public RoiSource source(final String prompts, final Options options) {
+		return new RoiSource() {
+
+			@Override
+			public Roi regionFor(final net.imglib2.RandomAccessibleInterval<? extends net.imglib2.type.numeric.RealType<?>> image) {
+				return localizeAll(embed(PackedImage.of(image)), prompts, options).region();
+			}
+
+			@Override
+			public String describe() {
+				return "text '" + prompts + "'";
+			}
+		};
+	}
+
 	static Roi region(final float[] map, final int w, final int h, final String prompt, final Options o) {
 		float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
 		int argmax = 0;

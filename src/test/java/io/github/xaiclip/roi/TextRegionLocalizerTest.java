@@ -240,4 +240,13 @@ class TextRegionLocalizerTest {
 		assertTrue(l.region().contains(32, 24), "centre of the bright block");
 		assertTrue(!l.region().contains(2, 2), "corner");
 	}
+
+	@Test
+	void aTextSourceGuidesLikeAnyOtherRegionSource() {
+		final TextRegionLocalizer loc = new TextRegionLocalizer(new KnownModel());
+		final RoiSource source = loc.source("liver", TextRegionLocalizer.Options.defaults());
+		assertEquals("text 'liver'", source.describe());
+		final Roi r = source.regionFor(net.imglib2.img.array.ArrayImgs.floats(blockImage().data(), SIZE, SIZE));
+		assertArrayEquals(expectedBlockRegion(), r.mask());
+	}
 }

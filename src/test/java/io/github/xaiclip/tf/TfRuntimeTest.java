@@ -192,4 +192,16 @@ class TfRuntimeTest {
 		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TfRuntime().visionLanguage(noText, RuntimeOptions.defaults()));
 		assertEquals(noText.resolve("xai-clip.yaml") + ": text.signature: 'encode_text' is not in the SavedModel; it has serving_default", e.getMessage());
 	}
+
+	@Test
+	void aTensorOfTheWrongTypeIsRefusedNamingBoth() throws IOException {
+		// a text encoder that is really the segmentation network: its input is float32, a string was declared
+		final Path wrong = variant("dtype", "kind: vision-language\nformat: tensorflow-saved-model\n"
+			+ "image: {signature: serving_default, input: image, output: logits}\n"
+			+ "text: {signature: serving_default, input: image, output: probabilities}\n" + "tokenizer: none\n"
+			+ "preprocessing: none\ninput: {axes: byxc, size: {multiple_of: 1}, channels: 1}\n");
+		final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TfRuntime().visionLanguage(wrong, RuntimeOptions.defaults()));
+		assertTrue(e.getMessage().startsWith(wrong.resolve("xai-clip.yaml") + ": text.input: tensor 'image' is float32, expected string"), e.getMessage());
+		assertTrue(e.getMessage().endsWith("more: run inspect on the model)"), "rank and output problems counted: " + e.getMessage());
+	}
 }
