@@ -31,6 +31,9 @@ public interface ModelRuntime {
 	/** Closes cached models that nothing holds any more. */
 	void closeIdle();
 
+	/** The runtime and its version, e.g. {@code TensorFlow 2.18.0}. */
+	String version();
+
 	/** What {@link #inspect} found. */
 	final class Inspection {
 

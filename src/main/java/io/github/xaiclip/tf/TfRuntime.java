@@ -156,6 +156,11 @@ public final class TfRuntime implements ModelRuntime {
 		}
 	}
 
+	@Override
+	public String version() {
+		return "TensorFlow " + org.tensorflow.TensorFlow.version() + " (TensorFlow Java)";
+	}
+
 	/** Loaded SavedModels (for tests and diagnostics). */
 	synchronized int cached() {
 		return cache.size();

@@ -107,4 +107,19 @@ class XaiClipTest {
 		}
 		assertTrue(out().contains("liver    roi"), out());
 	}
+
+	@Test
+	void benchComparesTheModesAndWritesItsReport(@TempDir final Path tmp) throws Exception {
+		final Path report = tmp.resolve("docs").resolve("benchmarks.md");
+		assertEquals(0, XaiClip.run("bench", "--cases", "2", "--repeats", "1", "--masks", "48", "--samples", "48", "--write", report.toString()), err());
+		final String md = new String(Files.readAllBytes(report), StandardCharsets.UTF_8);
+		assertTrue(md.contains("2 cases") && md.contains("| occlusion | roi |") && md.contains("| lime | full |"), md);
+		// roi mode of occlusion evaluates only the windows near the region: far fewer than full mode
+		final java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\| occlusion \\| (full|roi) \\| (\\d+) \\|").matcher(md);
+		final java.util.Map<String, Integer> evaluations = new java.util.HashMap<>();
+		while (m.find())
+			evaluations.put(m.group(1), Integer.parseInt(m.group(2)));
+		assertTrue(evaluations.get("roi") * 2 < evaluations.get("full"), evaluations.toString());
+		assertTrue(md.contains("Batched against single-image passes"), md);
+	}
 }
