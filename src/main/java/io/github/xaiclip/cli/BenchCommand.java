@@ -36,6 +36,7 @@ import io.github.xaiclip.model.VisionLanguageModel;
 import io.github.xaiclip.roi.Roi;
 import io.github.xaiclip.roi.Rois;
 import io.github.xaiclip.roi.TextRegionLocalizer;
+import io.github.xaiclip.train.DemoData;
 import net.imglib2.img.array.ArrayImg;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.img.basictypeaccess.array.FloatArray;
@@ -134,7 +135,8 @@ final class BenchCommand implements Callable<Integer> {
 			final SegmentationModel adapted = GridAdaptedModel.adapt(unet, unetD.pixelSize(), px);
 			final CountingModel model = new CountingModel(adapted);
 			final TextRegionLocalizer localizer = new TextRegionLocalizer(clip);
-			for (int z = 2; z < ct.depth(); z += 5) {
+			for (int z = 0; z < ct.depth(); z++) {
+				if (!DemoData.isValidation(z)) continue;
 				final PackedImage seg = unetD.preprocessing().apply(Views.hyperSlice(ct.image(), 2, z));
 				final TextRegionLocalizer.ImageEmbedding embedding = localizer.embed(clipD.preprocessing().apply(Views.hyperSlice(ct.image(), 2, z)));
 				for (final String organ : ORGANS) {

@@ -31,6 +31,7 @@ import io.github.xaiclip.model.VisionLanguageModel;
 import io.github.xaiclip.roi.Roi;
 import io.github.xaiclip.roi.Rois;
 import io.github.xaiclip.roi.TextRegionLocalizer;
+import io.github.xaiclip.train.DemoData;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.real.FloatType;
@@ -138,7 +139,8 @@ final class DemoCommand implements Callable<Integer> {
 	static int slice(final Volume labels, final List<String> organs, final Map<String, Integer> values) {
 		int best = -1;
 		long bestArea = -1;
-		for (int z = 2; z < labels.depth(); z += 5) {
+		for (int z = 0; z < labels.depth(); z++) {
+			if (!DemoData.isValidation(z)) continue;
 			long least = Long.MAX_VALUE;
 			for (final String o : organs) {
 				long a = 0;

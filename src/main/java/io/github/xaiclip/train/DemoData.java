@@ -27,19 +27,15 @@ public final class DemoData {
 	public static final float WINDOW_MIN = -160, WINDOW_MAX = 240;
 
 	final Slices train, validation;
-	/** Padding offsets of the volume's slices inside the square. */
-	final int offsetX, offsetY;
 
-	private DemoData(final Slices train, final Slices validation, final int offsetX, final int offsetY) {
+	private DemoData(final Slices train, final Slices validation) {
 		this.train = train;
 		this.validation = validation;
-		this.offsetX = offsetX;
-		this.offsetY = offsetY;
 	}
 
 	/** Slices prepared elsewhere (synthetic ones in tests), without padding. */
 	static DemoData of(final Slices train, final Slices validation) {
-		return new DemoData(train, validation, 0, 0);
+		return new DemoData(train, validation);
 	}
 
 	/** Whether slice {@code z} is a validation slice. */
@@ -66,7 +62,7 @@ public final class DemoData {
 				}
 			(isValidation(z) ? validation : train).add("z" + z, image, label);
 		}
-		return new DemoData(train, validation, ox, oy);
+		return new DemoData(train, validation);
 	}
 
 	static float window(final float hu) {
