@@ -19,7 +19,6 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 
-import io.github.xaiclip.model.InputSpec;
 import io.github.xaiclip.model.ModelDescriptor;
 import io.github.xaiclip.model.ModelRuntime;
 import io.github.xaiclip.model.RuntimeOptions;
@@ -76,38 +75,8 @@ public final class TfRuntime implements ModelRuntime {
 		final ModelDescriptor.Segmentation s = (ModelDescriptor.Segmentation) d;
 		check(d, options, s.signature());
 		final Key key = new Key(folder(folder), options);
-		final SavedModelBundle bundle = acquire(key);
-		final InputSpec spec = d.input().spec();
-		final TfSegmentationModel model = new TfSegmentationModel(bundle, false, s.signature(), d.input().name(), s.output().name(),
-			d.input().axes() == ModelDescriptor.Axes.BCYX, s.output().activation(), spec, s.classes(), folder.toString());
-		final Runnable release = releaser(key);
-		return new SegmentationModel() {
-
-			@Override
-			public InputSpec inputSpec() {
-				return model.inputSpec();
-			}
-
-			@Override
-			public List<String> classNames() {
-				return model.classNames();
-			}
-
-			@Override
-			public void predict(final float[] input, final int batch, final int height, final int width, final float[] output) {
-				model.predict(input, batch, height, width, output);
-			}
-
-			@Override
-			public void close() {
-				release.run();
-			}
-
-			@Override
-			public String toString() {
-				return model.toString();
-			}
-		};
+		return new TfSegmentationModel(acquire(key), releaser(key), s.signature(), d.input().name(), s.output().name(),
+			d.input().axes() == ModelDescriptor.Axes.BCYX, s.output().activation(), d.input().spec(), s.classes(), folder.toString());
 	}
 
 	@Override

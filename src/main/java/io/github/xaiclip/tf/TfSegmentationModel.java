@@ -28,7 +28,7 @@ import io.github.xaiclip.model.SegmentationModel;
 public final class TfSegmentationModel implements SegmentationModel {
 
 	private final SavedModelBundle bundle;
-	private final boolean ownsBundle;
+	private final Runnable onClose;
 	private final String inputKey, outputKey;
 	/** The graph's tensor names behind the signature's keys: run through the session directly, as cheap as it gets. */
 	private final String inputTensor, outputTensor;
@@ -41,19 +41,19 @@ public final class TfSegmentationModel implements SegmentationModel {
 
 	/**
 	 * @param bundle        the loaded SavedModel
-	 * @param ownsBundle    whether {@link #close()} closes the bundle
+	 * @param onClose       what {@link #close()} does (give the bundle back to a cache, or close it)
 	 * @param signature     signature key, e.g. {@code serving_default}
 	 * @param inputKey      the signature's input key
 	 * @param outputKey     the signature's output key
 	 * @param channelsFirst {@code bcyx} tensors instead of {@code byxc}
 	 * @param name          for messages, e.g. the model folder
 	 */
-	public TfSegmentationModel(final SavedModelBundle bundle, final boolean ownsBundle, final String signature, final String inputKey,
+	public TfSegmentationModel(final SavedModelBundle bundle, final Runnable onClose, final String signature, final String inputKey,
 		final String outputKey, final boolean channelsFirst, final Activation activation, final InputSpec spec, final List<String> classes,
 		final String name)
 	{
 		this.bundle = bundle;
-		this.ownsBundle = ownsBundle;
+		this.onClose = onClose;
 		final Signature sig = bundle.function(signature).signature();
 		if (!sig.getInputs().containsKey(inputKey))
 			throw new IllegalArgumentException(name + ": signature '" + signature + "' has no input '" + inputKey + "'; it has " + sig.inputNames());
@@ -169,7 +169,7 @@ public final class TfSegmentationModel implements SegmentationModel {
 
 	@Override
 	public void close() {
-		if (ownsBundle) bundle.close();
+		onClose.run();
 	}
 
 	@Override
