@@ -21,7 +21,6 @@ import io.github.xaiclip.explain.Occlusion;
 import io.github.xaiclip.explain.PerturbationMethod;
 import io.github.xaiclip.explain.Rise;
 import io.github.xaiclip.explain.Target;
-import io.github.xaiclip.image.Nifti;
 import io.github.xaiclip.image.Volume;
 import io.github.xaiclip.metrics.CountingModel;
 import io.github.xaiclip.metrics.Faithfulness;
@@ -116,12 +115,12 @@ final class BenchCommand implements Callable<Integer> {
 		if (repeats < 1) throw new IllegalArgumentException("--repeats: expected >= 1, got " + repeats);
 		if (maxCases < 1) throw new IllegalArgumentException("--cases: expected >= 1, got " + maxCases);
 		final long t0 = System.nanoTime();
-		final Path scan = data.resolve("totalseg-abdomen-ct");
-		final Volume ct = Nifti.read(scan.resolve("example_ct_sm.nii.gz")), labels = Nifti.read(scan.resolve("example_seg.nii.gz"));
-		final Map<String, Integer> values = DemoCommand.labelValues(scan.resolve("labels.tsv"));
+		final DemoScan scan = DemoScan.read(data);
+		final Volume ct = scan.ct, labels = scan.labels;
+		final Map<String, Integer> values = scan.labelValues;
 		final Path unetDir = data.resolve("models/ct-unet"), clipDir = data.resolve("models/ct-clip");
 		final ModelDescriptor unetD = ModelDescriptor.read(unetDir), clipD = ModelDescriptor.read(clipDir);
-		final double[] px = { ct.voxelSize()[0], ct.voxelSize()[1] };
+		final double[] px = scan.pixelSize();
 		final PerturbationMethod[] methods = { Occlusion.builder().window(window).stride(stride).build(),
 			Rise.builder().masks(masks).cell(8).keepProbability(0.5).seed(1).build(), Lime.builder().superpixels(100).samples(samples).seed(1).build() };
 		final Map<String, Row> rows = new LinkedHashMap<>();

@@ -1,12 +1,10 @@
 package io.github.xaiclip.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +15,6 @@ import io.github.xaiclip.explain.ExplanationEngine;
 import io.github.xaiclip.explain.Mode;
 import io.github.xaiclip.explain.Occlusion;
 import io.github.xaiclip.explain.Target;
-import io.github.xaiclip.image.Nifti;
 import io.github.xaiclip.image.Volume;
 import io.github.xaiclip.metrics.Faithfulness;
 import io.github.xaiclip.metrics.SaliencyMetrics;
@@ -67,9 +64,9 @@ final class DemoCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() throws IOException {
-		final Path scan = data.resolve("totalseg-abdomen-ct");
-		final Volume ct = Nifti.read(scan.resolve("example_ct_sm.nii.gz")), labels = Nifti.read(scan.resolve("example_seg.nii.gz"));
-		final Map<String, Integer> labelValues = labelValues(scan.resolve("labels.tsv"));
+		final DemoScan scan = DemoScan.read(data);
+		final Volume ct = scan.ct, labels = scan.labels;
+		final Map<String, Integer> labelValues = scan.labelValues;
 		final Path unetDir = data.resolve("models").resolve("ct-unet"), clipDir = data.resolve("models").resolve("ct-clip");
 		final ModelDescriptor unetD = ModelDescriptor.read(unetDir), clipD = ModelDescriptor.read(clipDir);
 		final List<String> organs = new ArrayList<>();
@@ -81,13 +78,12 @@ final class DemoCommand implements Callable<Integer> {
 				throw new IllegalArgumentException("--prompts: '" + o + "' is not an organ of the demo model " + unetD.asSegmentation().classes());
 
 		final int z = slice(labels, organs, labelValues);
-		final double[] px = { ct.voxelSize()[0], ct.voxelSize()[1] };
+		final double[] px = scan.pixelSize();
 		final RandomAccessibleInterval<FloatType> image = Views.hyperSlice(ct.image(), 2, z);
 		final PackedImage segInput = unetD.preprocessing().apply(image), clipInput = clipD.preprocessing().apply(image);
 		final int w = segInput.width(), h = segInput.height();
 		final RandomAccessibleInterval<FloatType> segImg = ArrayImgs.floats(segInput.data(), w, h);
-		System.out.printf(Locale.ROOT, "slice z=%d of %s (%dx%d, %.1f mm pixels); prompts %s%n", z, scan.resolve("example_ct_sm.nii.gz"), w, h, px[0],
-			organs);
+		System.out.printf(Locale.ROOT, "slice z=%d of the bundled CT in %s (%dx%d, %.1f mm pixels); prompts %s%n", z, data, w, h, px[0], organs);
 
 		final StringBuilder csv = new StringBuilder(
 			"image,slice,target,method,mode,evaluations,seconds,roi_fraction,dice,iou,deletion_auc,insertion_auc,pointing_hit\n");
@@ -156,14 +152,5 @@ final class DemoCommand implements Callable<Integer> {
 		}
 		if (bestArea <= 0) throw new IllegalArgumentException("--prompts: no slice shows all of " + organs);
 		return best;
-	}
-
-	static Map<String, Integer> labelValues(final Path tsv) throws IOException {
-		final Map<String, Integer> m = new HashMap<>();
-		for (final String line : Files.readAllLines(tsv, StandardCharsets.UTF_8)) {
-			final String[] f = line.split("\t");
-			if (f.length >= 2 && f[0].trim().matches("\\d+")) m.put(f[1].trim(), Integer.parseInt(f[0].trim()));
-		}
-		return m;
 	}
 }

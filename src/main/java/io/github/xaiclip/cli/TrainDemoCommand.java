@@ -1,12 +1,10 @@
 package io.github.xaiclip.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import io.github.xaiclip.image.Nifti;
 import io.github.xaiclip.image.Volume;
 import io.github.xaiclip.train.DemoModels;
 import picocli.CommandLine.Command;
@@ -62,13 +60,10 @@ final class TrainDemoCommand implements Callable<Integer> {
 	@Override
 	public Integer call() throws Exception {
 		if (!"0".equals(System.getenv(ONEDNN))) return inChildWithoutOneDnn();
-		final Path folder = data.resolve("totalseg-abdomen-ct");
-		final Path ctFile = folder.resolve("example_ct_sm.nii.gz"), labelFile = folder.resolve("example_seg.nii.gz");
-		for (final Path p : new Path[] { ctFile, labelFile })
-			if (!Files.isRegularFile(p)) throw new IllegalArgumentException("--data: " + p + " not found (expected the totalseg-abdomen-ct scan)");
 		if (steps < 1) throw new IllegalArgumentException("--steps: expected >= 1, got " + steps);
 		if (clipSteps < 1) throw new IllegalArgumentException("--clip-steps: expected >= 1, got " + clipSteps);
-		final Volume ct = Nifti.read(ctFile), labels = Nifti.read(labelFile);
+		final DemoScan scan = DemoScan.read(data);
+		final Volume ct = scan.ct, labels = scan.labels;
 		System.out.printf(Locale.ROOT, "CT %dx%dx%d at %s mm%n", ct.width(), ct.height(), ct.depth(), java.util.Arrays.toString(ct.voxelSize()));
 		System.out.println();
 		System.out.print(DemoModels.build(ct, labels, out, seed, steps, clipSteps, System.out));

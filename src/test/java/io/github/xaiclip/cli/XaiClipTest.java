@@ -68,6 +68,16 @@ class XaiClipTest {
 	}
 
 	@Test
+	void aDataFolderWithoutTheScanIsOneLineNamingTheMissingFile(@TempDir final Path tmp) {
+		for (final String command : new String[] { "demo", "bench" }) {
+			err.reset();
+			assertEquals(2, XaiClip.run(command, "--data", tmp.toString()));
+			assertEquals("xai-clip: --data: " + tmp.resolve("totalseg-abdomen-ct").resolve("example_ct_sm.nii.gz")
+				+ " not found (expected the totalseg-abdomen-ct scan)", err().trim(), command);
+		}
+	}
+
+	@Test
 	void aDescriptorThatDoesNotFitExitsWithOne(@TempDir final Path tmp) throws Exception {
 		final Path unet = Path.of("test-data", "models", "ct-unet");
 		org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(unet), "the demo models are in test-data/models");
