@@ -1,0 +1,300 @@
+package io.github.xaiclip.image;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.Opener;
+import ij.measure.Calibration;
+import ij.plugin.DICOM;
+import ij.process.ImageProcessor;
+import net.imglib2.img.array.ArrayImg;
+import net.imglib2.img.basictypeaccess.array.FloatArray;
+import net.imglib2.type.numeric.real.FloatType;
+
+/**
+ * Reads the images users explain — TIFF, DICOM (one file or a folder holding one series) and NIfTI — into a
+ * {@link Volume} in the display convention, with calibration in mm where the file has one.
+ * <p>
+ * RGB images are converted to grey (the mean of red, green and blue) and the conversion is stated in
+ * {@link Loaded#notes()}; 8- and 16-bit values go through the file's calibration function (so DICOM gives Hounsfield
+ * units); images with channels or time points are refused.
+ */
+public final class Images {
+
+	private Images() {}
+
+	/** An image as read, with what was done to it on the way. */
+	public static final class Loaded {
+
+		private final Volume volume;
+		private final boolean calibrated;
+		private final List<String> notes;
+
+		Loaded(final Volume volume, final boolean calibrated, final List<String> notes) {
+			this.volume = volume;
+			this.calibrated = calibrated;
+			this.notes = Collections.unmodifiableList(new ArrayList<>(notes));
+		}
+
+		/** Values in the display convention; voxel size in mm when {@link #calibrated()}, else 1 "pixel". */
+		public Volume volume() {
+			return volume;
+		}
+
+		/** Whether the file gave a physical pixel size. */
+		public boolean calibrated() {
+			return calibrated;
+		}
+
+		/** The in-plane pixel size {x, y} in mm, or null when the file has none. */
+		public double[] pixelSizeMm() {
+			return calibrated ? new double[] { volume.voxelSize()[0], volume.voxelSize()[1] } : null;
+		}
+
+		/** Conversions made while reading (e.g. RGB to grey), one sentence each. */
+		public List<String> notes() {
+			return notes;
+		}
+	}
+
+	/** Whether {@code file} has a name this reader takes (a folder counts: it may hold a DICOM series). */
+	public static boolean isImageName(final Path file) {
+		final String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+		return n.endsWith(".tif") || n.endsWith(".tiff") || n.endsWith(".nii") || n.endsWith(".nii.gz") || n.endsWith(".dcm");
+	}
+
+	/** The file name without its image extension: {@code scan.nii.gz -> scan}. */
+	public static String stem(final Path file) {
+		final String n = file.getFileName().toString();
+		final String l = n.toLowerCase(Locale.ROOT);
+		for (final String ext : new String[] { ".nii.gz", ".tiff", ".tif", ".nii", ".dcm" })
+			if (l.endsWith(ext) && l.length() > ext.length()) return n.substring(0, n.length() - ext.length());
+		return n;
+	}
+
+	/**
+	 * Reads a TIFF, NIfTI or DICOM file, or a folder of DICOM files forming one series.
+	 *
+	 * @throws IllegalArgumentException naming the file and what is wrong with it
+	 */
+	public static Loaded read(final Path file) {
+		if (!Files.exists(file)) throw new IllegalArgumentException(file + ": no such file");
+		if (Files.isDirectory(file)) return readDicomSeries(file);
+		final String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+		if (n.endsWith(".nii") || n.endsWith(".nii.gz")) {
+			final Volume v = Nifti.read(file);
+			return new Loaded(v, isMm(v.unit()), Collections.emptyList());
+		}
+		if (!Files.isReadable(file)) throw new IllegalArgumentException(file + ": not readable (permissions)");
+		if (n.endsWith(".tif") || n.endsWith(".tiff")) {
+			final ImagePlus imp = quietly(() -> new Opener().openTiff(parent(file), file.getFileName().toString()));
+			if (imp == null) throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated or not a TIFF)");
+			return fromImagePlus(imp, file.toString());
+		}
+		if (n.endsWith(".dcm") || isDicom(file)) return fromImagePlus(openDicom(file), file.toString());
+		throw new IllegalArgumentException(file + ": unknown image format; expected .tif/.tiff, .nii/.nii.gz, DICOM (.dcm or a series folder)");
+	}
+
+	/**
+	 * The values of an ImageJ image as a volume (a copy, in float), its calibration converted to mm.
+	 *
+	 * @param name the image's name in messages
+	 */
+	public static Loaded fromImagePlus(final ImagePlus imp, final String name) {
+		if (imp.getNChannels() > 1 || imp.getNFrames() > 1)
+			throw new IllegalArgumentException(name + ": has " + imp.getNChannels() + " channel(s) and " + imp.getNFrames()
+				+ " time point(s); expected a 2D image or a 3D stack (split channels or frames first)");
+		final List<String> notes = new ArrayList<>();
+		final int w = imp.getWidth(), h = imp.getHeight(), d = imp.getStackSize();
+		final ArrayImg<FloatType, FloatArray> img = Volume.newImage(w, h, d);
+		final float[] out = img.update(null).getCurrentStorageArray();
+		final ImageStack stack = imp.getStack();
+		final Calibration cal = imp.getCalibration();
+		final int type = imp.getType();
+		if (type == ImagePlus.COLOR_RGB || type == ImagePlus.COLOR_256)
+			notes.add(name + ": " + (type == ImagePlus.COLOR_RGB ? "RGB" : "8-bit colour") + " image converted to grey (mean of red, green and blue)");
+		for (int z = 0; z < d; z++) {
+			final ImageProcessor ip = stack.getProcessor(z + 1);
+			final int off = z * w * h;
+			if (type == ImagePlus.COLOR_RGB || type == ImagePlus.COLOR_256) {
+				final ImageProcessor rgb = ip.convertToRGB();
+				for (int p = 0; p < w * h; p++) {
+					final int c = rgb.get(p);
+					out[off + p] = ((c >> 16 & 0xff) + (c >> 8 & 0xff) + (c & 0xff)) / 3f;
+				}
+			}
+			else if (type == ImagePlus.GRAY32) {
+				final float[] px = (float[]) ip.getPixels();
+				System.arraycopy(px, 0, out, off, w * h);
+			}
+			else
+				for (int p = 0; p < w * h; p++)
+					out[off + p] = (float) cal.getCValue(ip.get(p));
+		}
+		final double scale = mmPerUnit(cal.getUnit());
+		final boolean calibrated = scale > 0 && cal.pixelWidth > 0 && cal.pixelHeight > 0 && cal.scaled();
+		final double[] voxel = calibrated ? new double[] { cal.pixelWidth * scale, cal.pixelHeight * scale, cal.pixelDepth > 0 ? cal.pixelDepth * scale : 1 }
+			: new double[] { 1, 1, 1 };
+		final Volume.DataType dt = type == ImagePlus.GRAY32 || type == ImagePlus.GRAY16 && cal.isSigned16Bit() || cal.getFunction() != Calibration.NONE
+			? Volume.DataType.FLOAT32 : type == ImagePlus.GRAY16 ? Volume.DataType.UINT16 : Volume.DataType.UINT8;
+		return new Loaded(Volume.of(img, voxel, calibrated ? "mm" : "pixel", dt), calibrated, notes);
+	}
+
+	/** mm per one {@code unit}, or 0 for no length unit ("pixel", "inch" counts as a length). */
+	static double mmPerUnit(final String unit) {
+		final String u = unit == null ? "" : unit.trim().toLowerCase(Locale.ROOT);
+		switch (u) {
+			case "mm": case "millimeter": case "millimetre": return 1;
+			case "cm": case "centimeter": case "centimetre": return 10;
+			case "m": case "meter": case "metre": return 1000;
+			case "um": case "\u00b5m": case "\u03bcm": case "micron": case "microns": case "micrometer": case "micrometre": return 1e-3;
+			case "nm": case "nanometer": case "nanometre": return 1e-6;
+			case "inch": case "in": return 25.4;
+			default: return 0;
+		}
+	}
+
+	private static boolean isMm(final String unit) {
+		return mmPerUnit(unit) == 1;
+	}
+
+	/** A folder of DICOM files of one series, ordered by Image Position (Patient) along the slice normal. */
+	private static Loaded readDicomSeries(final Path folder) {
+		final List<Path> files = new ArrayList<>();
+		try (Stream<Path> s = Files.list(folder)) {
+			s.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".")).sorted().forEach(files::add);
+		}
+		catch (final IOException e) {
+			throw new IllegalArgumentException(folder + ": cannot list the folder: " + e.getMessage());
+		}
+		final List<ImagePlus> slices = new ArrayList<>();
+		final List<Path> sliceFiles = new ArrayList<>();
+		final List<double[]> positions = new ArrayList<>();
+		double[] normal = null;
+		String series = null;
+		for (final Path f : files) {
+			if (!isDicom(f)) continue;
+			final DICOM imp = openDicom(f);
+			final double[] pos = numbers(DicomTools.tag(imp, "0020,0032"), 3);
+			final double[] iop = numbers(DicomTools.tag(imp, "0020,0037"), 6);
+			if (pos == null || iop == null)
+				throw new IllegalArgumentException(f + ": no Image Position/Orientation (Patient); cannot order the series in " + folder);
+			final String uid = DicomTools.tag(imp, "0020,000E");
+			if (series == null) series = uid;
+			else if (uid != null && !uid.equals(series))
+				throw new IllegalArgumentException(folder + ": holds more than one DICOM series (" + series + ", " + uid + "); expected one series per folder");
+			final double[] nrm = { iop[1] * iop[5] - iop[2] * iop[4], iop[2] * iop[3] - iop[0] * iop[5], iop[0] * iop[4] - iop[1] * iop[3] };
+			if (normal == null) normal = nrm;
+			if (!slices.isEmpty() && (imp.getWidth() != slices.get(0).getWidth() || imp.getHeight() != slices.get(0).getHeight()))
+				throw new IllegalArgumentException(f + ": " + imp.getWidth() + "x" + imp.getHeight() + " differs from the series' "
+					+ slices.get(0).getWidth() + "x" + slices.get(0).getHeight());
+			slices.add(imp);
+			sliceFiles.add(f);
+			positions.add(new double[] { pos[0] * normal[0] + pos[1] * normal[1] + pos[2] * normal[2] });
+		}
+		if (slices.isEmpty()) throw new IllegalArgumentException(folder + ": no DICOM files in the folder");
+		final Integer[] order = new Integer[slices.size()];
+		for (int i = 0; i < order.length; i++)
+			order[i] = i;
+		java.util.Arrays.sort(order, (a, b) -> Double.compare(positions.get(a)[0], positions.get(b)[0]));
+		final ImagePlus first = slices.get(order[0]);
+		final ImageStack stack = new ImageStack(first.getWidth(), first.getHeight());
+		for (final Integer i : order) {
+			// each slice's own rescale, so that slices with different slopes/intercepts agree in physical values
+			final Loaded one = fromImagePlus(slices.get(i), sliceFiles.get(i).toString());
+			stack.addSlice(new ij.process.FloatProcessor(first.getWidth(), first.getHeight(), one.volume().values()));
+		}
+		final ImagePlus imp = new ImagePlus(folder.getFileName().toString(), stack);
+		final Calibration cal = first.getCalibration().copy();
+		cal.disableDensityCalibration();
+		if (order.length > 1) {
+			final double span = positions.get(order[order.length - 1])[0] - positions.get(order[0])[0];
+			if (span > 0) cal.pixelDepth = span / (order.length - 1);
+		}
+		imp.setCalibration(cal);
+		return fromImagePlus(imp, folder.toString());
+	}
+
+	private static DICOM openDicom(final Path file) {
+		final DICOM imp = quietly(() -> {
+			final DICOM d = new DICOM();
+			d.open(file.toString());
+			return d;
+		});
+		if (imp == null || imp.getWidth() == 0 || imp.getStackSize() == 0 || imp.getProcessor() == null)
+			throw new IllegalArgumentException(file + ": cannot be read as a DICOM image (truncated, compressed or not DICOM)");
+		return imp;
+	}
+
+	/** A DICOM Part 10 file: "DICM" after the 128-byte preamble. */
+	private static boolean isDicom(final Path file) {
+		try (java.io.InputStream in = Files.newInputStream(file)) {
+			final byte[] b = new byte[132];
+			int n = 0;
+			while (n < b.length) {
+				final int r = in.read(b, n, b.length - n);
+				if (r < 0) return false;
+				n += r;
+			}
+			return b[128] == 'D' && b[129] == 'I' && b[130] == 'C' && b[131] == 'M';
+		}
+		catch (final IOException e) {
+			return false;
+		}
+	}
+
+	private static double[] numbers(final String s, final int n) {
+		if (s == null) return null;
+		final String[] f = s.trim().split("\\\\");
+		if (f.length != n) return null;
+		final double[] v = new double[n];
+		try {
+			for (int i = 0; i < n; i++)
+				v[i] = Double.parseDouble(f[i].trim());
+		}
+		catch (final NumberFormatException e) {
+			return null;
+		}
+		return v;
+	}
+
+	private static String parent(final Path file) {
+		final Path p = file.toAbsolutePath().getParent();
+		return p.toString() + java.io.File.separator;
+	}
+
+	/** Runs an ImageJ reader; a reader that fails by throwing counts as "cannot be read". */
+	private static <T> T quietly(final java.util.function.Supplier<T> read) {
+		try {
+			return read.get();
+		}
+		catch (final RuntimeException e) {
+			return null;
+		}
+	}
+
+	/** DICOM header values as ImageJ's DICOM reader lists them in the image's info. */
+	static final class DicomTools {
+
+		private DicomTools() {}
+
+		static String tag(final ImagePlus imp, final String tag) {
+			final Object info = imp.getProperty("Info");
+			if (!(info instanceof String)) return null;
+			for (final String line : ((String) info).split("\n"))
+				if (line.startsWith(tag)) {
+					final int colon = line.indexOf(':');
+					return colon < 0 ? null : line.substring(colon + 1).trim();
+				}
+			return null;
+		}
+	}
+}
