@@ -1,7 +1,6 @@
 package io.github.xaiclip.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -10,28 +9,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.github.xaiclip.explain.Explanation;
-import io.github.xaiclip.explain.ExplanationEngine;
 import io.github.xaiclip.explain.Mode;
-import io.github.xaiclip.explain.Occlusion;
-import io.github.xaiclip.explain.Target;
 import io.github.xaiclip.image.Volume;
-import io.github.xaiclip.metrics.Faithfulness;
-import io.github.xaiclip.metrics.SaliencyMetrics;
-import io.github.xaiclip.model.GridAdaptedModel;
 import io.github.xaiclip.model.ModelDescriptor;
-import io.github.xaiclip.model.ModelRuntimes;
-import io.github.xaiclip.model.PackedImage;
 import io.github.xaiclip.model.RuntimeOptions;
-import io.github.xaiclip.model.SegmentationModel;
-import io.github.xaiclip.model.VisionLanguageModel;
-import io.github.xaiclip.roi.Roi;
-import io.github.xaiclip.roi.Rois;
-import io.github.xaiclip.roi.TextRegionLocalizer;
+import io.github.xaiclip.pipeline.ExplainSettings;
+import io.github.xaiclip.pipeline.Explainer;
+import io.github.xaiclip.pipeline.Overlay;
+import io.github.xaiclip.pipeline.SliceResult;
 import io.github.xaiclip.train.DemoData;
-import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.img.array.ArrayImgs;
-import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -68,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
 		final Volume ct = scan.ct, labels = scan.labels;
 		final Map<String, Integer> labelValues = scan.labelValues;
 		final Path unetDir = data.resolve("models").resolve("ct-unet"), clipDir = data.resolve("models").resolve("ct-clip");
-		final ModelDescriptor unetD = ModelDescriptor.read(unetDir), clipD = ModelDescriptor.read(clipDir);
+		final ModelDescriptor unetD = ModelDescriptor.read(unetDir);
 		final List<String> organs = new ArrayList<>();
 		for (final String p : prompts.split(","))
 			if (!p.trim().isEmpty()) organs.add(p.trim());
@@ -79,52 +65,33 @@ final class DemoCommand implements Callable<Integer> {
 
 		final int z = slice(labels, organs, labelValues);
 		final double[] px = scan.pixelSize();
-		final RandomAccessibleInterval<FloatType> image = Views.hyperSlice(ct.image(), 2, z);
-		final PackedImage segInput = unetD.preprocessing().apply(image), clipInput = clipD.preprocessing().apply(image);
-		final int w = segInput.width(), h = segInput.height();
-		final RandomAccessibleInterval<FloatType> segImg = ArrayImgs.floats(segInput.data(), w, h);
-		System.out.printf(Locale.ROOT, "slice z=%d of the bundled CT in %s (%dx%d, %.1f mm pixels); prompts %s%n", z, data, w, h, px[0], organs);
-
-		final StringBuilder csv = new StringBuilder(
-			"image,slice,target,method,mode,evaluations,seconds,roi_fraction,dice,iou,deletion_auc,insertion_auc,pointing_hit\n");
-		final List<String[]> table = new ArrayList<>();
-		final RuntimeOptions options = RuntimeOptions.defaults();
-		try (SegmentationModel unet = ModelRuntimes.get().segmentation(unetDir, options);
-			VisionLanguageModel clip = ModelRuntimes.get().visionLanguage(clipDir, options))
-		{
-			final SegmentationModel model = GridAdaptedModel.adapt(unet, unetD.pixelSize(), px);
-			final TextRegionLocalizer localizer = new TextRegionLocalizer(clip);
-			final TextRegionLocalizer.ImageEmbedding embedding = localizer.embed(clipInput);
-			final Occlusion occlusion = Occlusion.builder().window(window).stride(stride).build();
-			final ExplanationEngine engine = new ExplanationEngine(model).batchSize(16);
-			final Faithfulness faithfulness = new Faithfulness(model, 20, 16);
-			final Path tmpOut = out;
-			Files.createDirectories(tmpOut);
-			for (final String organ : organs) {
-				final TextRegionLocalizer.Localization found = localizer.localize(embedding, organ, TextRegionLocalizer.Options.defaults());
-				final Roi truth = Rois.fromLabel(Views.hyperSlice(labels.image(), 2, z), labelValues.get(organ), "labels");
-				Outputs.tiff(out.resolve(organ + "_similarity.tif"), organ + " similarity", found.similarity(), w, h, px);
+		System.out.printf(Locale.ROOT, "slice %d of the bundled CT in %s (%dx%d, %.1f mm pixels); prompts %s%n", z + 1, data, ct.width(), ct.height(), px[0],
+			organs);
+		Writable.check(out);
+		final List<SliceResult> results = new ArrayList<>();
+		for (final String organ : organs) {
+			final ExplainSettings settings = new ExplainSettings().segModel(unetDir).clipModel(clipDir).roiSource(ExplainSettings.RoiSourceKind.TEXT)
+				.prompt(organ).target(organ).method("occlusion").window(window).stride(stride).roiMarginMm(marginMm).gtValue(labelValues.get(organ));
+			try (Explainer explainer = Explainer.open(settings, RuntimeOptions.defaults())) {
+				final Explainer.Prepared prepared = explainer.prepare(new Explainer.SliceInput(DemoScan.CT_FILE, z + 1, Views.hyperSlice(ct.image(), 2, z), px,
+					null, Views.hyperSlice(labels.image(), 2, z)));
+				final int w = ct.width(), h = ct.height();
+				Outputs.tiff(out.resolve(organ + "_similarity.tif"), organ + " similarity", prepared.similarity(), w, h, px);
 				for (final Mode mode : Mode.values()) {
-					final Explanation e = engine.explain(segImg, Target.ofClass(organ), occlusion, mode, found.region(), marginMm / px[0]);
-					final SaliencyMetrics.Overlap o = SaliencyMetrics.overlap(e.saliency(), truth);
-					final double del = faithfulness.deletionAuc(segImg, e), ins = faithfulness.insertionAuc(segImg, e);
+					final SliceResult r = explainer.explain(prepared, settings.perturbation("occlusion"), mode);
 					final String name = organ + "_occlusion_" + mode.id();
-					Outputs.tiff(out.resolve(name + "_saliency.tif"), "saliency of " + name, e.saliencyValues(), w, h, px);
-					Outputs.png(out.resolve(name + "_overlay.png"), Outputs.overlay(segInput.data(), e.saliencyValues(), w, h, e.roi(), truth, 4));
-					csv.append(String.format(Locale.ROOT, "%s,%d,%s,%s,%s,%d,%.3f,%.4f,%.4f,%.4f,%.4f,%.4f,%s%n", "example_ct_sm.nii.gz", z, organ,
-						e.method(), mode.id(), e.evaluations(), e.seconds(), e.roiFraction(), o.dice, o.iou, del, ins, o.pointingHit));
-					table.add(new String[] { organ, mode.id(), Long.toString(e.evaluations()), String.format(Locale.ROOT, "%.2f", e.seconds()),
-						String.format(Locale.ROOT, "%.3f", o.dice), String.format(Locale.ROOT, "%.3f", o.iou), String.format(Locale.ROOT, "%.3f", del),
-						String.format(Locale.ROOT, "%.3f", ins), o.pointingHit ? "hit" : "miss" });
+					Outputs.tiff(out.resolve(name + "_saliency.tif"), "saliency of " + name, r.explanation().saliencyValues(), w, h, px);
+					Outputs.png(out.resolve(name + "_overlay.png"), Overlay.of(r, 4));
+					results.add(r);
 				}
 			}
 		}
+		final StringBuilder csv = new StringBuilder(SliceResult.csvHeader()).append('\n');
+		for (final SliceResult r : results)
+			csv.append(r.csvLine()).append('\n');
 		Outputs.text(out.resolve("results.csv"), csv.toString());
 		System.out.println();
-		System.out.printf(Locale.ROOT, "%-8s %-5s %11s %8s %6s %6s %9s %10s %8s%n", "target", "mode", "evaluations", "seconds", "dice", "iou", "deletion",
-			"insertion", "pointing");
-		for (final String[] r : table)
-			System.out.printf(Locale.ROOT, "%-8s %-5s %11s %8s %6s %6s %9s %10s %8s%n", (Object[]) r);
+		ExplainCommand.Table.print(results);
 		System.out.println();
 		System.out.println("Dice/IoU: the saliency's top |organ| pixels against the organ mask. deletion: lower is better; insertion: higher.");
 		System.out.println("Written to " + out.toAbsolutePath().normalize() + ": *_overlay.png, *_saliency.tif, *_similarity.tif, results.csv");

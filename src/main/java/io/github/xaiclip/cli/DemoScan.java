@@ -14,6 +14,8 @@ import io.github.xaiclip.image.Volume;
 /** The bundled abdominal CT ({@code DATA/totalseg-abdomen-ct}) with its labels, as the demo, bench and train-demo commands read it. */
 final class DemoScan {
 
+	static final String CT_FILE = "example_ct_sm.nii.gz";
+
 	final Volume ct, labels;
 	/** TotalSegmentator label value by structure name, from labels.tsv. */
 	final Map<String, Integer> labelValues;
@@ -27,7 +29,7 @@ final class DemoScan {
 	/** Reads the scan under {@code data}, refusing a folder without it in one line that names the missing file. */
 	static DemoScan read(final Path data) throws IOException {
 		final Path folder = data.resolve("totalseg-abdomen-ct");
-		final Path ct = folder.resolve("example_ct_sm.nii.gz"), labels = folder.resolve("example_seg.nii.gz"), tsv = folder.resolve("labels.tsv");
+		final Path ct = folder.resolve(CT_FILE), labels = folder.resolve("example_seg.nii.gz"), tsv = folder.resolve("labels.tsv");
 		for (final Path p : new Path[] { ct, labels, tsv })
 			if (!Files.isRegularFile(p)) throw new IllegalArgumentException("--data: " + p + " not found (expected the totalseg-abdomen-ct scan)");
 		final Map<String, Integer> values = new HashMap<>();

@@ -11,10 +11,11 @@ import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 
 import ij.ImagePlus;
+import ij.ImageStack;
 import ij.io.FileSaver;
 import ij.measure.Calibration;
+import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
-import io.github.xaiclip.roi.Roi;
 
 /**
  * Result files, each written under a temporary name in its folder and renamed into place when complete: no file
@@ -26,13 +27,40 @@ final class Outputs {
 
 	/** A 32-bit TIFF with the pixel size in mm, readable by ImageJ/Fiji with its calibration. */
 	static void tiff(final Path file, final String title, final float[] values, final int w, final int h, final double[] pixelMm) {
-		final ImagePlus imp = new ImagePlus(title, new FloatProcessor(w, h, values.clone()));
-		final Calibration cal = imp.getCalibration();
-		cal.pixelWidth = pixelMm[0];
-		cal.pixelHeight = pixelMm[1];
-		cal.setUnit("mm");
+		tiff(file, title, new float[][] { values }, w, h, pixelMm);
+	}
+
+	/**
+	 * A 32-bit TIFF, a stack for several slices, calibrated with {@code voxel} ({x, y[, z]}) in mm — or in pixels
+	 * when {@code voxel} is null.
+	 */
+	static void tiff(final Path file, final String title, final float[][] slices, final int w, final int h, final double[] voxel) {
+		final ImageStack stack = new ImageStack(w, h);
+		for (final float[] s : slices)
+			stack.addSlice(new FloatProcessor(w, h, s.clone()));
+		save(file, new ImagePlus(title, stack), voxel);
+	}
+
+	/** An RGB TIFF (stack), calibrated as {@link #tiff(Path, String, float[][], int, int, double[])}. */
+	static void rgbTiff(final Path file, final String title, final BufferedImage[] slices, final int w, final int h, final double[] voxel) {
+		final ImageStack stack = new ImageStack(w, h);
+		for (final BufferedImage s : slices)
+			stack.addSlice(s == null ? new ColorProcessor(w, h) : new ColorProcessor(s));
+		save(file, new ImagePlus(title, stack), voxel);
+	}
+
+	private static void save(final Path file, final ImagePlus imp, final double[] voxel) {
+		if (voxel != null) {
+			final Calibration cal = imp.getCalibration();
+			cal.pixelWidth = voxel[0];
+			cal.pixelHeight = voxel[1];
+			if (voxel.length > 2) cal.pixelDepth = voxel[2];
+			cal.setUnit("mm");
+		}
 		atomically(file, tmp -> {
-			if (!new FileSaver(imp).saveAsTiff(tmp.toString())) throw new IOException("could not write " + tmp);
+			final FileSaver saver = new FileSaver(imp);
+			if (!(imp.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp.toString())))
+				throw new IOException("could not write " + tmp);
 		});
 	}
 
@@ -56,6 +84,9 @@ final class Outputs {
 		try {
 			Files.createDirectories(file.toAbsolutePath().getParent());
 			writer.write(tmp);
+			try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+				c.force(true); // on disk before it gets its final name
+			}
 			Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 		}
 		catch (final IOException e) {
@@ -69,52 +100,5 @@ final class Outputs {
 				// nothing more to do
 			}
 		}
-	}
-
-	/**
-	 * The image in grey (values in [0, 1]), the positive saliency blended on it with a heat colour scale, the ROI
-	 * outlined in cyan and the ground truth (if any) in green; enlarged {@code zoom} times.
-	 */
-	static BufferedImage overlay(final float[] grey, final float[] saliency, final int w, final int h, final Roi roi, final Roi truth, final int zoom) {
-		float max = 0;
-		for (final float s : saliency)
-			max = Math.max(max, s);
-		final BufferedImage out = new BufferedImage(w * zoom, h * zoom, BufferedImage.TYPE_INT_RGB);
-		for (int y = 0; y < h; y++)
-			for (int x = 0; x < w; x++) {
-				final int p = y * w + x;
-				final double g = Math.min(1, Math.max(0, grey[p]));
-				final double s = max > 0 ? Math.max(0, saliency[p]) / max : 0;
-				final double a = 0.7 * s;
-				final int[] heat = heat(s);
-				int r = (int) Math.round((1 - a) * g * 255 + a * heat[0]);
-				int gg = (int) Math.round((1 - a) * g * 255 + a * heat[1]);
-				int b = (int) Math.round((1 - a) * g * 255 + a * heat[2]);
-				if (truth != null && edge(truth, x, y)) {
-					r = 60;
-					gg = 220;
-					b = 60;
-				}
-				if (roi != null && edge(roi, x, y)) {
-					r = 0;
-					gg = 230;
-					b = 255;
-				}
-				final int rgb = r << 16 | gg << 8 | b;
-				for (int dy = 0; dy < zoom; dy++)
-					for (int dx = 0; dx < zoom; dx++)
-						out.setRGB(x * zoom + dx, y * zoom + dy, rgb);
-			}
-		return out;
-	}
-
-	/** Black, red, yellow, white. */
-	private static int[] heat(final double s) {
-		final double r = Math.min(1, 3 * s), g = Math.min(1, Math.max(0, 3 * s - 1)), b = Math.min(1, Math.max(0, 3 * s - 2));
-		return new int[] { (int) (255 * r), (int) (255 * g), (int) (255 * b) };
-	}
-
-	private static boolean edge(final Roi r, final int x, final int y) {
-		return r.contains(x, y) && (!r.contains(x - 1, y) || !r.contains(x + 1, y) || !r.contains(x, y - 1) || !r.contains(x, y + 1));
 	}
 }

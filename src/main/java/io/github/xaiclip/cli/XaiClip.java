@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code xai-clip} command line. */
 @Command(name = "xai-clip", mixinStandardHelpOptions = true, versionProvider = XaiClip.Version.class,
 	description = "Explains what a segmentation model looked at: ROI-guided occlusion, RISE and LIME saliency.",
-	subcommands = { DemoCommand.class, BenchCommand.class, InspectCommand.class, TrainDemoCommand.class, CommandLine.HelpCommand.class })
+	subcommands = { DemoCommand.class, ExplainCommand.class, CompareCommand.class, BatchCommand.class, MergeCommand.class, BenchCommand.class, InspectCommand.class, TrainDemoCommand.class, CommandLine.HelpCommand.class })
 public final class XaiClip {
 
 	public static void main(final String[] args) {

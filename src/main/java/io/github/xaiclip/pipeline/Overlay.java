@@ -32,15 +32,13 @@ public final class Overlay {
 		Arrays.sort(sorted);
 		final float lo = sorted[(int) (0.01 * (sorted.length - 1))], hi = sorted[(int) Math.ceil(0.99 * (sorted.length - 1))];
 		final double range = hi > lo ? hi - lo : 1;
-		float max = 0;
-		for (final float s : saliency)
-			max = Math.max(max, s);
+		final float floor = floor(saliency), max = Math.max(floor, max(saliency));
 		final BufferedImage out = new BufferedImage(w * zoom, h * zoom, BufferedImage.TYPE_INT_RGB);
 		for (int y = 0; y < h; y++)
 			for (int x = 0; x < w; x++) {
 				final int p = y * w + x;
 				final double g = Math.min(1, Math.max(0, (image[p] - lo) / range));
-				final double s = max > 0 ? Math.max(0, saliency[p]) / max : 0;
+				final double s = max > floor ? Math.max(0, saliency[p] - floor) / (max - floor) : 0;
 				final double a = 0.7 * s;
 				final int[] heat = heat(s);
 				int r = (int) Math.round((1 - a) * g * 255 + a * heat[0]);
@@ -62,6 +60,33 @@ public final class Overlay {
 						out.setRGB(x * zoom + dx, y * zoom + dy, rgb);
 			}
 		return out;
+	}
+
+	private static float max(final float[] v) {
+		float m = 0;
+		for (final float x : v)
+			m = Math.max(m, x);
+		return m;
+	}
+
+	/**
+	 * The value shown as transparent: 0, or for maps positive everywhere they were computed (RISE's score-weighted
+	 * mask sums) the 5th percentile of their non-zero values, so that the colour shows the differences.
+	 */
+	static float floor(final float[] saliency) {
+		int n = 0;
+		for (final float x : saliency)
+			if (x != 0) {
+				if (x < 0) return 0;
+				n++;
+			}
+		if (n == 0) return 0;
+		final float[] nz = new float[n];
+		int k = 0;
+		for (final float x : saliency)
+			if (x != 0) nz[k++] = x;
+		Arrays.sort(nz);
+		return nz[(int) (0.05 * (n - 1))];
 	}
 
 	/** Black, red, yellow, white for s in [0, 1]. */
