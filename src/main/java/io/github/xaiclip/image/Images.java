@@ -95,12 +95,44 @@ public final class Images {
 		}
 		if (!Files.isReadable(file)) throw new IllegalArgumentException(file + ": not readable (permissions)");
 		if (n.endsWith(".tif") || n.endsWith(".tiff")) {
+			checkTiffComplete(file);
 			final ImagePlus imp = quietly(() -> new Opener().openTiff(parent(file), file.getFileName().toString()));
 			if (imp == null) throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated or not a TIFF)");
 			return fromImagePlus(imp, file.toString());
 		}
 		if (n.endsWith(".dcm") || isDicom(file)) return fromImagePlus(openDicom(file), file.toString());
 		throw new IllegalArgumentException(file + ": unknown image format; expected .tif/.tiff, .nii/.nii.gz, DICOM (.dcm or a series folder)");
+	}
+
+	/**
+	 * Refuses a TIFF whose uncompressed pixel data run past the end of the file: ImageJ's reader would give zeros
+	 * for the missing part without saying so.
+	 */
+	private static void checkTiffComplete(final Path file) {
+		final ij.io.FileInfo[] infos;
+		try {
+			infos = new ij.io.TiffDecoder(parent(file), file.getFileName().toString()).getTiffInfo();
+		}
+		catch (final IOException | RuntimeException e) {
+			throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (" + e.getMessage() + ")");
+		}
+		if (infos == null || infos.length == 0) throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (no image directory)");
+		final long size;
+		try {
+			size = Files.size(file);
+		}
+		catch (final IOException e) {
+			throw new IllegalArgumentException(file + ": cannot be read: " + e.getMessage());
+		}
+		for (final ij.io.FileInfo fi : infos) {
+			if (fi.compression > ij.io.FileInfo.COMPRESSION_NONE) continue;
+			final long images = infos.length == 1 ? Math.max(1, fi.nImages) : 1;
+			final long need = fi.getOffset() + images * (long) fi.width * fi.height * Math.max(1, fi.getBytesPerPixel())
+				+ (images - 1) * Math.max(0, fi.gapBetweenImages);
+			if (fi.width <= 0 || fi.height <= 0 || need > size)
+				throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: the pixel data need " + need + " bytes, the file has "
+					+ size + ")");
+		}
 	}
 
 	/**
@@ -141,11 +173,19 @@ public final class Images {
 		}
 		final double scale = mmPerUnit(cal.getUnit());
 		final boolean calibrated = scale > 0 && cal.pixelWidth > 0 && cal.pixelHeight > 0 && cal.scaled();
-		final double[] voxel = calibrated ? new double[] { cal.pixelWidth * scale, cal.pixelHeight * scale, cal.pixelDepth > 0 ? cal.pixelDepth * scale : 1 }
-			: new double[] { 1, 1, 1 };
+		final double[] voxel = calibrated ? new double[] { digits(cal.pixelWidth * scale), digits(cal.pixelHeight * scale),
+			cal.pixelDepth > 0 ? digits(cal.pixelDepth * scale) : 1 } : new double[] { 1, 1, 1 };
 		final Volume.DataType dt = type == ImagePlus.GRAY32 || type == ImagePlus.GRAY16 && cal.isSigned16Bit() || cal.getFunction() != Calibration.NONE
 			? Volume.DataType.FLOAT32 : type == ImagePlus.GRAY16 ? Volume.DataType.UINT16 : Volume.DataType.UINT8;
 		return new Loaded(Volume.of(img, voxel, calibrated ? "mm" : "pixel", dt), calibrated, notes);
+	}
+
+	/**
+	 * {@code v} to 6 significant digits: TIFF keeps the resolution as a fraction, so 3 mm comes back as 3.000003,
+	 * and a margin of 9 mm would then be a hair under 3 pixels.
+	 */
+	static double digits(final double v) {
+		return Double.parseDouble(String.format(Locale.ROOT, "%.6g", v));
 	}
 
 	/** mm per one {@code unit}, or 0 for no length unit ("pixel", "inch" counts as a length). */

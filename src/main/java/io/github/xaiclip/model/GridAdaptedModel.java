@@ -31,12 +31,20 @@ public final class GridAdaptedModel implements SegmentationModel {
 		if (modelPixelSize != null && imagePixelSize != null) {
 			check(modelPixelSize, "model pixel_size");
 			check(imagePixelSize, "image pixel size");
-			sx = imagePixelSize[0] / modelPixelSize[0];
-			sy = imagePixelSize[1] / modelPixelSize[1];
+			sx = snap(imagePixelSize[0] / modelPixelSize[0]);
+			sy = snap(imagePixelSize[1] / modelPixelSize[1]);
 		}
 		final InputSpec spec = model.inputSpec();
 		if (sx == 1 && sy == 1 && !spec.isFixed() && spec.multipleOf() == 1) return model;
 		return new GridAdaptedModel(model, sx, sy);
+	}
+
+	/**
+	 * 1 for a ratio within 1e-5 of it: pixel sizes that differ only by how a file stores them (TIFF keeps a rational
+	 * number, 3 mm comes back as 2.9999998) must not resample the image.
+	 */
+	private static double snap(final double ratio) {
+		return Math.abs(ratio - 1) < 1e-5 ? 1 : ratio;
 	}
 
 	private static void check(final double[] p, final String name) {

@@ -115,7 +115,7 @@ class XaiClipTest {
 		try (java.util.stream.Stream<Path> files = Files.list(out)) {
 			assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".part")), "no partial files");
 		}
-		assertTrue(out().contains("liver    roi"), out());
+		assertTrue(out().contains("liver        occlusion roi"), out());
 	}
 
 	@Test
