@@ -15,17 +15,35 @@ public final class XaiClip {
 		System.exit(run(args));
 	}
 
-	/** Runs a command line; user errors print one line on standard error (exit code 2), never a stack trace. */
+	/**
+	 * Runs a command line. A user error (bad option, file or model) prints one line on standard error and exits
+	 * with 2; a failure of the run (a file that cannot be written, a bug) prints one line
+	 * and exits with 1 — with the stack trace only when the environment variable XAI_CLIP_DEBUG is set.
+	 */
 	public static int run(final String... args) {
 		final CommandLine cl = new CommandLine(new XaiClip());
 		cl.setExecutionExceptionHandler((e, line, parsed) -> {
-			if (e instanceof IllegalArgumentException || e instanceof java.io.UncheckedIOException) {
-				final PrintWriter err = line.getErr();
+			final PrintWriter err = line.getErr();
+			final int status;
+			if (e instanceof IllegalArgumentException) {
 				err.println("xai-clip: " + e.getMessage());
-				err.flush();
-				return 2;
+				status = 2;
 			}
-			throw e;
+			else if (e instanceof java.io.UncheckedIOException || e instanceof java.io.IOException) {
+				err.println("xai-clip: " + e.getMessage());
+				status = 1;
+			}
+			else if (e instanceof java.util.concurrent.CancellationException) {
+				err.println("xai-clip: canceled");
+				status = 1;
+			}
+			else {
+				err.println("xai-clip: failed: " + e + (System.getenv("XAI_CLIP_DEBUG") == null ? " (set XAI_CLIP_DEBUG=1 for details)" : ""));
+				if (System.getenv("XAI_CLIP_DEBUG") != null) e.printStackTrace(err);
+				status = 1;
+			}
+			err.flush();
+			return status;
 		});
 		return cl.execute(args);
 	}
