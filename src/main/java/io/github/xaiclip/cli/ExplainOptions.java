@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import io.github.xaiclip.explain.Mode;
 import io.github.xaiclip.pipeline.ExplainSettings;
+import io.github.xaiclip.pipeline.MemoryBudget;
 import io.github.xaiclip.pipeline.ExplainSettings.RoiSourceKind;
 import picocli.CommandLine.Option;
 
@@ -85,6 +86,13 @@ final class ExplainOptions {
 	@Option(names = "--faithfulness-steps", description = "steps of the deletion/insertion curves, 0 to skip them (default: ${DEFAULT-VALUE})")
 	int faithfulnessSteps = 20;
 
+	@Option(names = "--memory-budget", paramLabel = "SIZE", description = "memory one slice's explanation may take, e.g. 512m or 2g; "
+		+ "the batch size is lowered to fit, and a slice that cannot fit is refused (default: half of Java's -Xmx)")
+	String memoryBudget;
+
+	@Option(names = "--trusted-model", description = "run models whose graphs reach file or process operations (refused by default)")
+	boolean trusted;
+
 	@Option(names = "--threads", description = "TensorFlow intra-op threads, 0 for all cores (default: ${DEFAULT-VALUE})")
 	int threads = 0;
 
@@ -140,11 +148,12 @@ final class ExplainOptions {
 		return new ExplainSettings().segModel(segModel).target(target).roiSource(source).clipModel(clipModel).prompt(prompt)
 			.roiValue(roiValue == null ? Double.NaN : roiValue).method(methodName).mode(m).roiMarginMm(roiMarginMm).window(window).stride(stride).fill(fill)
 			.masks(masks).cell(cell).keepProbability(keep).superpixels(superpixels).samples(samples).seed(seed).batchSize(batchSize)
-			.faithfulnessSteps(faithfulnessSteps).gtValue(gtValue == null ? Double.NaN : gtValue).pixelSizeMm(pixelSize);
+			.faithfulnessSteps(faithfulnessSteps).gtValue(gtValue == null ? Double.NaN : gtValue).pixelSizeMm(pixelSize)
+			.memoryBudget(memoryBudget == null ? null : MemoryBudget.parse(memoryBudget));
 	}
 
 	io.github.xaiclip.model.RuntimeOptions runtime() {
 		if (threads < 0) throw new IllegalArgumentException("--threads: expected >= 0, got " + threads);
-		return io.github.xaiclip.model.RuntimeOptions.defaults().threads(threads);
+		return io.github.xaiclip.model.RuntimeOptions.defaults().threads(threads).trusted(trusted);
 	}
 }

@@ -69,6 +69,7 @@ public final class ExplainSettings {
 	int faithfulnessSteps = 20;
 	double gtValue = Double.NaN;
 	double[] pixelSizeMm;
+	MemoryBudget memoryBudget;
 
 	public ExplainSettings segModel(final Path dir) {
 		segModel = dir;
@@ -186,6 +187,16 @@ public final class ExplainSettings {
 	public ExplainSettings pixelSizeMm(final double[] xy) {
 		pixelSizeMm = xy == null ? null : xy.clone();
 		return this;
+	}
+
+	/** The memory one slice's explanation may take; null for {@link MemoryBudget#auto()}. */
+	public ExplainSettings memoryBudget(final MemoryBudget budget) {
+		memoryBudget = budget;
+		return this;
+	}
+
+	public MemoryBudget memoryBudget() {
+		return memoryBudget != null ? memoryBudget : MemoryBudget.auto();
 	}
 
 	public Path segModel() {

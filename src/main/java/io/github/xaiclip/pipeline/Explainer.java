@@ -234,13 +234,15 @@ public final class Explainer implements AutoCloseable {
 
 	/** Explains a prepared slice with {@code method} in {@code mode}. */
 	public SliceResult explain(final Prepared p, final PerturbationMethod method, final Mode mode) {
-		final ExplanationEngine engine = new ExplanationEngine(p.model).batchSize(settings.batchSize).listener(listener).canceled(canceled);
+		final int batch = settings.memoryBudget().batchSize(p.model, p.segInput.width(), p.segInput.height(), settings.batchSize,
+			p.input.image + " slice " + p.input.slice);
+		final ExplanationEngine engine = new ExplanationEngine(p.model).batchSize(batch).listener(listener).canceled(canceled);
 		final Explanation e = engine.explain(p.segImage, Target.ofClass(settings.target), method, mode, p.roi, p.marginPx);
 		SaliencyMetrics.Overlap overlap = null;
 		if (p.truth != null && p.truth.area() > 0) overlap = SaliencyMetrics.overlap(e.saliency(), p.truth);
 		double deletion = Double.NaN, insertion = Double.NaN;
 		if (settings.faithfulnessSteps > 0) {
-			final Faithfulness f = new Faithfulness(p.model, settings.faithfulnessSteps, settings.batchSize);
+			final Faithfulness f = new Faithfulness(p.model, settings.faithfulnessSteps, batch);
 			deletion = f.deletionAuc(p.segImage, e);
 			insertion = f.insertionAuc(p.segImage, e);
 		}
