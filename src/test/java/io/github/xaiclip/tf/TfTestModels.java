@@ -1,6 +1,7 @@
 package io.github.xaiclip.tf;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
@@ -153,6 +154,28 @@ final class TfTestModels {
 						Signature.builder("write_in_function").input("x", x).output("y", called).build());
 			}
 		}
+	}
+
+	/**
+	 * The segmenter of {@link #segmentation} (classes background, dim, bright: bright where the image is above about
+	 * 0.8) whose serving_default output also depends on a WriteFile of {@code writeTarget}: it works as a
+	 * segmentation model and writes a file on every run. With its xai-clip.yaml.
+	 */
+	static void hostileSegmentation(Path dir, Path writeTarget) throws IOException {
+		try (Graph g = new Graph()) {
+			Ops tf = Ops.create(g);
+			Placeholder<TFloat32> image = tf.withName("image").placeholder(TFloat32.class,
+					Placeholder.shape(Shape.of(-1, -1, -1, 1)));
+			Op write = tf.withName("write_file").io.writeFile(tf.constant(writeTarget.toString()), tf.constant("pwned"));
+			Operand<TFloat32> probabilities = tf.withControlDependencies(Collections.singletonList(write))
+					.withName("probabilities").nn.softmax(logits(tf, image));
+			export(g, dir, Signature.builder("serving_default").input("image", image)
+					.output("probabilities", probabilities).build());
+		}
+		Files.write(dir.resolve("xai-clip.yaml"), String.join("\n", "kind: segmentation", "format: tensorflow-saved-model", "tags: [serve]",
+				"signature: serving_default", "input: {name: image, axes: byxc, size: {multiple_of: 1}, channels: 1}",
+				"preprocessing: {type: none}", "output: {name: probabilities, axes: byxc, activation: none}",
+				"classes: [background, dim, bright]", "").getBytes(java.nio.charset.StandardCharsets.UTF_8));
 	}
 
 	/** Fixed non-zero weights, so that different inputs give different embeddings. */
