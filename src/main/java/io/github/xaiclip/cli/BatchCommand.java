@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * {@code OUT/<name>/}, written file by file under temporary names with {@code results.csv} last: a folder with
  * {@code results.csv} is complete, and a rerun skips it. One failing input is reported and the batch goes on.
  */
-@Command(name = "batch", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "batch", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
 	description = { "Explains every image in --input (a folder, or a text file listing one image per line) with the same settings as explain.",
 		"Each image's results go to OUT/<name>/ (results.csv last, so a folder with results.csv is complete); a rerun skips complete images. "
 			+ "--shard I/N takes every N-th image from the I-th of the sorted inputs, for job arrays (--shard $SLURM_ARRAY_TASK_ID/N). "

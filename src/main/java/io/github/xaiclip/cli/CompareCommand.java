@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Full versus roi mode for each chosen method on the same slices: the paper's comparison on the user's data. */
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
 	description = { "Explains --target with each --method in full mode (perturb the whole image) and roi mode (only around the region) on the same slices, "
 		+ "and prints one table: evaluations, seconds, Dice, IoU, deletion and insertion AUC, with the roi/full ratios.",
 		"Writes the saliency maps and overlays of every run and results.csv (one row per slice, method and mode) to OUT." },

@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Explains a model's segmentation of one image file. */
-@Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "explain", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
 	description = { "Explains what the segmentation model looked at to segment --target on an image (TIFF, DICOM file or series folder, NIfTI).",
 		"Writes to OUT: <image>_<target>_<method>_<mode>_saliency.tif (32-bit, calibrated; a stack with --all-slices), "
 			+ "..._overlay.png (an RGB TIFF stack with --all-slices), <image>_roi.tif (the region), <image>_similarity.tif (with --prompt) "

@@ -38,10 +38,10 @@ final class ExplainOptions {
 	@Option(names = "--roi-margin", paramLabel = "MM", description = "grow the region by this much before it guides the perturbations (default: ${DEFAULT-VALUE})")
 	double roiMarginMm = 9;
 
-	@Option(names = "--method", description = "occlusion, rise or lime (default: occlusion; compare: a comma-separated list, default all three)")
+	@Option(names = "--method", paramLabel = "NAME", description = "occlusion, rise or lime (default: occlusion; compare: a comma-separated list, default all three)")
 	String method;
 
-	@Option(names = "--mode", description = "roi (perturb only around the region) or full (the whole image) (default: roi; compare runs both)")
+	@Option(names = "--mode", paramLabel = "MODE", description = "roi (perturb only around the region) or full (the whole image) (default: roi; compare runs both)")
 	String mode;
 
 	@Option(names = "--window", paramLabel = "PX", description = "occlusion window (default: ${DEFAULT-VALUE})")
@@ -50,10 +50,10 @@ final class ExplainOptions {
 	@Option(names = "--stride", paramLabel = "PX", description = "occlusion stride (default: ${DEFAULT-VALUE})")
 	int stride = 4;
 
-	@Option(names = "--fill", description = "what perturbed pixels become: zero, mean, blur[:sigma], constant:V (default: ${DEFAULT-VALUE})")
+	@Option(names = "--fill", paramLabel = "FILL", description = "what perturbed pixels become: zero, mean, blur[:sigma], constant:V (default: ${DEFAULT-VALUE})")
 	String fill = "zero";
 
-	@Option(names = "--masks", description = "RISE masks (default: ${DEFAULT-VALUE})")
+	@Option(names = "--masks", paramLabel = "N", description = "RISE masks (default: ${DEFAULT-VALUE})")
 	int masks = 500;
 
 	@Option(names = "--cell", paramLabel = "PX", description = "RISE mask cell (default: ${DEFAULT-VALUE})")
@@ -62,13 +62,13 @@ final class ExplainOptions {
 	@Option(names = "--keep", paramLabel = "P", description = "RISE keep probability (default: ${DEFAULT-VALUE})")
 	double keep = 0.5;
 
-	@Option(names = "--superpixels", description = "LIME superpixels (default: ${DEFAULT-VALUE})")
+	@Option(names = "--superpixels", paramLabel = "N", description = "LIME superpixels (default: ${DEFAULT-VALUE})")
 	int superpixels = 100;
 
-	@Option(names = "--samples", description = "LIME samples (default: ${DEFAULT-VALUE})")
+	@Option(names = "--samples", paramLabel = "N", description = "LIME samples (default: ${DEFAULT-VALUE})")
 	int samples = 400;
 
-	@Option(names = "--seed", description = "seed of RISE and LIME (default: ${DEFAULT-VALUE})")
+	@Option(names = "--seed", paramLabel = "N", description = "seed of RISE and LIME (default: ${DEFAULT-VALUE})")
 	long seed = 42;
 
 	@Option(names = "--ground-truth", paramLabel = "FILE", description = "label or mask image of the target, for Dice, IoU and pointing game; {name} as for --roi-mask")
@@ -77,13 +77,13 @@ final class ExplainOptions {
 	@Option(names = "--gt-value", paramLabel = "V", description = "the target's value in --ground-truth (default: every non-zero pixel)")
 	Double gtValue;
 
-	@Option(names = "--pixel-size", paramLabel = "MM", split = ",", description = "pixel size x,y in mm for images without calibration")
+	@Option(names = "--pixel-size", paramLabel = "X,Y", split = ",", arity = "1", description = "pixel size x,y in mm for images without calibration")
 	double[] pixelSize;
 
-	@Option(names = "--batch-size", description = "perturbed images per model call (default: ${DEFAULT-VALUE})")
+	@Option(names = "--batch-size", paramLabel = "N", description = "perturbed images per model call (default: ${DEFAULT-VALUE})")
 	int batchSize = 16;
 
-	@Option(names = "--faithfulness-steps", description = "steps of the deletion/insertion curves, 0 to skip them (default: ${DEFAULT-VALUE})")
+	@Option(names = "--faithfulness-steps", paramLabel = "N", description = "steps of the deletion/insertion curves, 0 to skip them (default: ${DEFAULT-VALUE})")
 	int faithfulnessSteps = 20;
 
 	@Option(names = "--memory-budget", paramLabel = "SIZE", description = "memory one slice's explanation may take, e.g. 512m or 2g; "
@@ -93,7 +93,7 @@ final class ExplainOptions {
 	@Option(names = "--trusted-model", description = "run models whose graphs reach file or process operations (refused by default)")
 	boolean trusted;
 
-	@Option(names = "--threads", description = "TensorFlow intra-op threads, 0 for all cores (default: ${DEFAULT-VALUE})")
+	@Option(names = "--threads", paramLabel = "N", description = "TensorFlow intra-op threads, 0 for all cores (default: ${DEFAULT-VALUE})")
 	int threads = 0;
 
 	/** The region source the options name; at most one may be given. */
