@@ -33,6 +33,29 @@ class BatchCommandTest {
 	@TempDir
 	static Path shared;
 	private static Path inputs, labels, reference;
+	private static java.util.Map<Path, String> inputDigests;
+
+	/** SHA-256 of every input and label file. */
+	private static java.util.Map<Path, String> digests() throws IOException {
+		final java.util.Map<Path, String> d = new java.util.TreeMap<>();
+		for (final Path dir : new Path[] { inputs, labels })
+			try (Stream<Path> s = Files.list(dir)) {
+				for (final Path f : (Iterable<Path>) s::iterator)
+					try {
+						d.put(f, java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+					}
+					catch (final java.security.NoSuchAlgorithmException e) {
+						throw new AssertionError(e);
+					}
+			}
+		return d;
+	}
+
+	/** Runs, kills and resumes never touch an input: same files, same bytes. */
+	@org.junit.jupiter.api.AfterAll
+	static void inputsAreUnchanged() throws IOException {
+		assertEquals(inputDigests, digests());
+	}
 
 	@BeforeAll
 	static void inputs() throws IOException {
@@ -40,6 +63,7 @@ class BatchCommandTest {
 		labels = Files.createDirectories(shared.resolve("labels"));
 		for (final int z : SLICES)
 			CtSlices.write(z, inputs.resolve("ct" + z + ".tif"), labels.resolve("ct" + z + ".tif"));
+		inputDigests = digests();
 		// an uninterrupted run of all inputs, the reference for the others
 		reference = shared.resolve("reference");
 		final CliRun run = CliRun.of(args(inputs, reference, "0/1"));
