@@ -64,13 +64,19 @@ final class NiftiSlices implements SliceSource {
 		this.sliceVoxels = (int) plane;
 		if (!gz) {
 			channel = FileChannel.open(file, StandardOpenOption.READ);
-			final long size = channel.size(), bytes = header.dataBytes();
-			if (size < header.offset + bytes) {
-				final long present = Math.max(0, size - header.offset);
-				final int k = (int) (present / sliceBytes);
-				final String msg = Nifti.truncated(name, header, bytes, present, false).getMessage();
-				channel.close();
-				throw new IllegalArgumentException(msg + "; stored slice " + k + " (display slice " + layout.storedSlice(k) + ") is the first incomplete one");
+			boolean ok = false;
+			try {
+				final long size = channel.size(), bytes = header.dataBytes();
+				if (size < header.offset + bytes) {
+					final long present = Math.max(0, size - header.offset);
+					final int k = (int) (present / sliceBytes);
+					throw new IllegalArgumentException(Nifti.truncated(name, header, bytes, present, false).getMessage() + "; stored slice " + k + " (display slice "
+						+ layout.storedSlice(k) + ") is the first incomplete one");
+				}
+				ok = true;
+			}
+			finally {
+				if (!ok) channel.close();
 			}
 		}
 	}
