@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -81,9 +80,10 @@ public final class Images {
 	}
 
 	/**
-	 * Reads a TIFF, NIfTI or DICOM file, or a folder of DICOM files forming one series.
+	 * Reads a TIFF, NIfTI or DICOM file, or a folder of DICOM files forming one series, whole.
 	 *
 	 * @throws IllegalArgumentException naming the file and what is wrong with it
+	 * @see #open(Path) to read a volume larger than memory one slice at a time
 	 */
 	public static Loaded read(final Path file) {
 		if (!Files.exists(file)) throw new IllegalArgumentException(file + ": no such file");
@@ -94,45 +94,88 @@ public final class Images {
 			return new Loaded(v, isMm(v.unit()), Collections.emptyList());
 		}
 		if (!Files.isReadable(file)) throw new IllegalArgumentException(file + ": not readable (permissions)");
-		if (n.endsWith(".tif") || n.endsWith(".tiff")) {
-			checkTiffComplete(file);
-			final ImagePlus imp = quietly(() -> new Opener().openTiff(parent(file), file.getFileName().toString()));
-			if (imp == null) throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated or not a TIFF)");
-			return fromImagePlus(imp, file.toString());
-		}
+		if (n.endsWith(".tif") || n.endsWith(".tiff")) return readTiff(file, TiffSlices.info(file));
 		if (n.endsWith(".dcm") || isDicom(file)) return fromImagePlus(openDicom(file), file.toString());
 		throw new IllegalArgumentException(file + ": unknown image format; expected .tif/.tiff, .nii/.nii.gz, DICOM (.dcm or a series folder)");
 	}
 
+	/** A TIFF read whole by ImageJ, after checking that its pixel data are all there (see {@link TiffSlices#checkComplete}). */
+	static Loaded readTiff(final Path file, final ij.io.FileInfo[] infos) {
+		TiffSlices.checkComplete(file, infos);
+		final ImagePlus imp = quietly(() -> new Opener().openTiff(parent(file), file.getFileName().toString()));
+		if (imp == null) throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated or not a TIFF)");
+		return fromImagePlus(imp, file.toString());
+	}
+
 	/**
-	 * Refuses a TIFF whose uncompressed pixel data run past the end of the file: ImageJ's reader would give zeros
-	 * for the missing part without saying so.
+	 * Opens what {@link #read} reads, for reading one axial slice at a time, so that a scan larger than memory can be
+	 * explained: every slice, the size, voxel size and notes are those {@link #read} gives.
+	 * <ul>
+	 * <li>NIfTI {@code .nii}: each slice is read where it lies in the file, when the file stores axial slices (any
+	 * flips); {@code .nii.gz}: decompressed as it is read, in file order (see {@link SliceSource#readingOrder()});
+	 * reading a slice behind the last one read decompresses the file again from its start (see
+	 * {@link NiftiSlices}).</li>
+	 * <li>uncompressed TIFF (8-, 16- and 32-bit grey, RGB): each slice is read at its offset and decoded by ImageJ's
+	 * reader, as {@link #read} does (see {@link TiffSlices}).</li>
+	 * <li>a DICOM series folder: the headers are read to order the slices; each slice's pixels when asked for.</li>
+	 * <li>anything else (compressed TIFF, TIFF of other types or layouts, NIfTI whose slices are not axial, a single
+	 * DICOM file) is read whole with {@link #read}, after checking that it fits in the memory Java has left;
+	 * {@link SliceSource#residentBytes()} then says how much it holds.</li>
+	 * </ul>
+	 *
+	 * @throws IllegalArgumentException naming the file and what is wrong with it, including a truncated file and one
+	 *                                  that must be read whole but does not fit in memory
 	 */
-	private static void checkTiffComplete(final Path file) {
-		final ij.io.FileInfo[] infos;
-		try {
-			infos = new ij.io.TiffDecoder(parent(file), file.getFileName().toString()).getTiffInfo();
+	public static SliceSource open(final Path file) {
+		if (!Files.exists(file)) throw new IllegalArgumentException(file + ": no such file");
+		if (Files.isDirectory(file)) return DicomSlices.open(file);
+		final String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+		if (n.endsWith(".nii") || n.endsWith(".nii.gz")) return NiftiSlices.open(file);
+		if (!Files.isReadable(file)) throw new IllegalArgumentException(file + ": not readable (permissions)");
+		if (n.endsWith(".tif") || n.endsWith(".tiff")) return TiffSlices.open(file);
+		if (n.endsWith(".dcm") || isDicom(file)) {
+			requireMemory(file.toString(), "a single DICOM file is read whole and", 3 * fileSize(file), "");
+			return MemorySlices.of(file.getFileName().toString(), fromImagePlus(openDicom(file), file.toString()));
 		}
-		catch (final IOException | RuntimeException e) {
-			throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (" + e.getMessage() + ")");
-		}
-		if (infos == null || infos.length == 0) throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (no image directory)");
-		final long size;
+		throw new IllegalArgumentException(file + ": unknown image format; expected .tif/.tiff, .nii/.nii.gz, DICOM (.dcm or a series folder)");
+	}
+
+	static long fileSize(final Path file) {
 		try {
-			size = Files.size(file);
+			return Files.size(file);
 		}
 		catch (final IOException e) {
 			throw new IllegalArgumentException(file + ": cannot be read: " + e.getMessage());
 		}
-		for (final ij.io.FileInfo fi : infos) {
-			if (fi.compression > ij.io.FileInfo.COMPRESSION_NONE) continue;
-			final long images = infos.length == 1 ? Math.max(1, fi.nImages) : 1;
-			final long need = fi.getOffset() + images * (long) fi.width * fi.height * Math.max(1, fi.getBytesPerPixel())
-				+ (images - 1) * Math.max(0, fi.gapBetweenImages);
-			if (fi.width <= 0 || fi.height <= 0 || need > size)
-				throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: the pixel data need " + need + " bytes, the file has "
-					+ size + ")");
-		}
+	}
+
+	/**
+	 * Refuses to read a file whole when it would not fit: {@code need} bytes, plus a margin of an eighth of the heap
+	 * for the work that follows, against what Java may still allocate (-Xmx less what is in use; garbage is
+	 * collected once before refusing). Better a one-line message than an OutOfMemoryError half-way.
+	 *
+	 * @param what what is read and why whole, ending so that "needs about ..." follows, e.g. "a 512 x 512 x 400
+	 *             LZW-compressed TIFF is read whole and"
+	 * @param hint what the user can do, appended after "; " (empty for none)
+	 */
+	static void requireMemory(final String name, final String what, final long need, final String hint) {
+		final Runtime rt = Runtime.getRuntime();
+		final long max = rt.maxMemory();
+		if (max == Long.MAX_VALUE) return;
+		final long margin = max / 8;
+		long free = max - (rt.totalMemory() - rt.freeMemory());
+		if (need + margin <= free) return;
+		System.gc();
+		free = max - (rt.totalMemory() - rt.freeMemory());
+		if (need + margin <= free) return;
+		throw new IllegalArgumentException(name + ": " + what + " needs about " + bytes(need) + " of memory, more than the " + bytes(Math.max(0, free - margin))
+			+ " Java has free (of -Xmx " + bytes(max) + ", keeping " + bytes(margin) + " in reserve)" + (hint.isEmpty() ? "" : "; " + hint));
+	}
+
+	/** {@code bytes} in MiB or GiB, for messages. */
+	static String bytes(final long bytes) {
+		return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
+			: String.format(Locale.ROOT, "%.0f MiB", bytes / (double) (1L << 20));
 	}
 
 	/**
@@ -141,9 +184,7 @@ public final class Images {
 	 * @param name the image's name in messages
 	 */
 	public static Loaded fromImagePlus(final ImagePlus imp, final String name) {
-		if (imp.getNChannels() > 1 || imp.getNFrames() > 1)
-			throw new IllegalArgumentException(name + ": has " + imp.getNChannels() + " channel(s) and " + imp.getNFrames()
-				+ " time point(s); expected a 2D image or a 3D stack (split channels or frames first)");
+		refuseChannels(name, imp.getNChannels(), imp.getNFrames());
 		final List<String> notes = new ArrayList<>();
 		final int w = imp.getWidth(), h = imp.getHeight(), d = imp.getStackSize();
 		final ArrayImg<FloatType, FloatArray> img = Volume.newImage(w, h, d);
@@ -151,33 +192,59 @@ public final class Images {
 		final ImageStack stack = imp.getStack();
 		final Calibration cal = imp.getCalibration();
 		final int type = imp.getType();
-		if (type == ImagePlus.COLOR_RGB || type == ImagePlus.COLOR_256)
-			notes.add(name + ": " + (type == ImagePlus.COLOR_RGB ? "RGB" : "8-bit colour") + " image converted to grey (mean of red, green and blue)");
-		for (int z = 0; z < d; z++) {
-			final ImageProcessor ip = stack.getProcessor(z + 1);
-			final int off = z * w * h;
-			if (type == ImagePlus.COLOR_RGB || type == ImagePlus.COLOR_256) {
-				final ImageProcessor rgb = ip.convertToRGB();
-				for (int p = 0; p < w * h; p++) {
-					final int c = rgb.get(p);
-					out[off + p] = ((c >> 16 & 0xff) + (c >> 8 & 0xff) + (c & 0xff)) / 3f;
-				}
-			}
-			else if (type == ImagePlus.GRAY32) {
-				final float[] px = (float[]) ip.getPixels();
-				System.arraycopy(px, 0, out, off, w * h);
-			}
-			else
-				for (int p = 0; p < w * h; p++)
-					out[off + p] = (float) cal.getCValue(ip.get(p));
-		}
-		final double scale = mmPerUnit(cal.getUnit());
-		final boolean calibrated = scale > 0 && cal.pixelWidth > 0 && cal.pixelHeight > 0 && cal.scaled();
-		final double[] voxel = calibrated ? new double[] { digits(cal.pixelWidth * scale), digits(cal.pixelHeight * scale),
-			cal.pixelDepth > 0 ? digits(cal.pixelDepth * scale) : 1 } : new double[] { 1, 1, 1 };
+		final String note = conversionNote(name, type);
+		if (note != null) notes.add(note);
+		for (int z = 0; z < d; z++)
+			toValues(stack.getProcessor(z + 1), type, cal, out, z * w * h);
+		final double[] mm = voxelSizeMm(cal);
+		final boolean calibrated = mm != null;
 		final Volume.DataType dt = type == ImagePlus.GRAY32 || type == ImagePlus.GRAY16 && cal.isSigned16Bit() || cal.getFunction() != Calibration.NONE
 			? Volume.DataType.FLOAT32 : type == ImagePlus.GRAY16 ? Volume.DataType.UINT16 : Volume.DataType.UINT8;
-		return new Loaded(Volume.of(img, voxel, calibrated ? "mm" : "pixel", dt), calibrated, notes);
+		return new Loaded(Volume.of(img, calibrated ? mm : new double[] { 1, 1, 1 }, calibrated ? "mm" : "pixel", dt), calibrated, notes);
+	}
+
+	/** Refuses an image with channels or time points: only 2D images and 3D stacks are explained. */
+	static void refuseChannels(final String name, final int channels, final int frames) {
+		if (channels > 1 || frames > 1)
+			throw new IllegalArgumentException(name + ": has " + channels + " channel(s) and " + frames
+				+ " time point(s); expected a 2D image or a 3D stack (split channels or frames first)");
+	}
+
+	/** The note saying that an image of ImageJ type {@code type} was converted to grey, or null when it was not. */
+	static String conversionNote(final String name, final int type) {
+		if (type != ImagePlus.COLOR_RGB && type != ImagePlus.COLOR_256) return null;
+		return name + ": " + (type == ImagePlus.COLOR_RGB ? "RGB" : "8-bit colour") + " image converted to grey (mean of red, green and blue)";
+	}
+
+	/**
+	 * One slice's values into {@code out} from index {@code at}: colour as the mean of red, green and blue, 32-bit
+	 * as they are, 8- and 16-bit through the calibration function (so DICOM and signed 16-bit TIFF give physical
+	 * values). Whole images and single slices read by {@link TiffSlices} and {@link DicomSlices} all go through here.
+	 *
+	 * @param type the ImageJ type of the image the slice belongs to ({@link ImagePlus#getType()})
+	 */
+	static void toValues(final ImageProcessor ip, final int type, final Calibration cal, final float[] out, final int at) {
+		final int n = ip.getWidth() * ip.getHeight();
+		if (type == ImagePlus.COLOR_RGB || type == ImagePlus.COLOR_256) {
+			final ImageProcessor rgb = ip.convertToRGB();
+			for (int p = 0; p < n; p++) {
+				final int c = rgb.get(p);
+				out[at + p] = ((c >> 16 & 0xff) + (c >> 8 & 0xff) + (c & 0xff)) / 3f;
+			}
+		}
+		else if (type == ImagePlus.GRAY32) System.arraycopy((float[]) ip.getPixels(), 0, out, at, n);
+		else for (int p = 0; p < n; p++)
+			out[at + p] = (float) cal.getCValue(ip.get(p));
+	}
+
+	/**
+	 * The voxel size {x, y, z} in mm of an ImageJ calibration (to 6 significant digits, see {@link #digits}; z is 1
+	 * when the calibration has no depth), or null when it has no physical pixel size.
+	 */
+	static double[] voxelSizeMm(final Calibration cal) {
+		final double scale = mmPerUnit(cal.getUnit());
+		if (!(scale > 0 && cal.pixelWidth > 0 && cal.pixelHeight > 0 && cal.scaled())) return null;
+		return new double[] { digits(cal.pixelWidth * scale), digits(cal.pixelHeight * scale), cal.pixelDepth > 0 ? digits(cal.pixelDepth * scale) : 1 };
 	}
 
 	/**
@@ -202,68 +269,28 @@ public final class Images {
 		}
 	}
 
-	private static boolean isMm(final String unit) {
+	static boolean isMm(final String unit) {
 		return mmPerUnit(unit) == 1;
 	}
 
-	/** A folder of DICOM files of one series, ordered by Image Position (Patient) along the slice normal. */
+	/**
+	 * A folder of DICOM files of one series, ordered by Image Position (Patient) along the slice normal: the slices
+	 * {@link DicomSlices} gives, gathered.
+	 */
 	private static Loaded readDicomSeries(final Path folder) {
-		final List<Path> files = new ArrayList<>();
-		try (Stream<Path> s = Files.list(folder)) {
-			s.filter(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith(".")).sorted().forEach(files::add);
+		try (SliceSource s = DicomSlices.open(folder)) {
+			final int w = s.width(), h = s.height(), d = s.depth();
+			final ArrayImg<FloatType, FloatArray> img = Volume.newImage(w, h, d);
+			final float[] out = img.update(null).getCurrentStorageArray();
+			for (int z = 0; z < d; z++)
+				System.arraycopy(s.slice(z), 0, out, z * w * h, w * h);
+			final double[] mm = s.voxelSizeMm();
+			return new Loaded(Volume.of(img, mm != null ? mm : new double[] { 1, 1, 1 }, mm != null ? "mm" : "pixel", Volume.DataType.FLOAT32), mm != null,
+				s.notes());
 		}
-		catch (final IOException e) {
-			throw new IllegalArgumentException(folder + ": cannot list the folder: " + e.getMessage());
-		}
-		final List<ImagePlus> slices = new ArrayList<>();
-		final List<Path> sliceFiles = new ArrayList<>();
-		final List<double[]> positions = new ArrayList<>();
-		double[] normal = null;
-		String series = null;
-		for (final Path f : files) {
-			if (!isDicom(f)) continue;
-			final DICOM imp = openDicom(f);
-			final double[] pos = numbers(DicomTools.tag(imp, "0020,0032"), 3);
-			final double[] iop = numbers(DicomTools.tag(imp, "0020,0037"), 6);
-			if (pos == null || iop == null)
-				throw new IllegalArgumentException(f + ": no Image Position/Orientation (Patient); cannot order the series in " + folder);
-			final String uid = DicomTools.tag(imp, "0020,000E");
-			if (series == null) series = uid;
-			else if (uid != null && !uid.equals(series))
-				throw new IllegalArgumentException(folder + ": holds more than one DICOM series (" + series + ", " + uid + "); expected one series per folder");
-			final double[] nrm = { iop[1] * iop[5] - iop[2] * iop[4], iop[2] * iop[3] - iop[0] * iop[5], iop[0] * iop[4] - iop[1] * iop[3] };
-			if (normal == null) normal = nrm;
-			if (!slices.isEmpty() && (imp.getWidth() != slices.get(0).getWidth() || imp.getHeight() != slices.get(0).getHeight()))
-				throw new IllegalArgumentException(f + ": " + imp.getWidth() + "x" + imp.getHeight() + " differs from the series' "
-					+ slices.get(0).getWidth() + "x" + slices.get(0).getHeight());
-			slices.add(imp);
-			sliceFiles.add(f);
-			positions.add(new double[] { pos[0] * normal[0] + pos[1] * normal[1] + pos[2] * normal[2] });
-		}
-		if (slices.isEmpty()) throw new IllegalArgumentException(folder + ": no DICOM files in the folder");
-		final Integer[] order = new Integer[slices.size()];
-		for (int i = 0; i < order.length; i++)
-			order[i] = i;
-		java.util.Arrays.sort(order, (a, b) -> Double.compare(positions.get(a)[0], positions.get(b)[0]));
-		final ImagePlus first = slices.get(order[0]);
-		final ImageStack stack = new ImageStack(first.getWidth(), first.getHeight());
-		for (final Integer i : order) {
-			// each slice's own rescale, so that slices with different slopes/intercepts agree in physical values
-			final Loaded one = fromImagePlus(slices.get(i), sliceFiles.get(i).toString());
-			stack.addSlice(new ij.process.FloatProcessor(first.getWidth(), first.getHeight(), one.volume().values()));
-		}
-		final ImagePlus imp = new ImagePlus(folder.getFileName().toString(), stack);
-		final Calibration cal = first.getCalibration().copy();
-		cal.disableDensityCalibration();
-		if (order.length > 1) {
-			final double span = positions.get(order[order.length - 1])[0] - positions.get(order[0])[0];
-			if (span > 0) cal.pixelDepth = span / (order.length - 1);
-		}
-		imp.setCalibration(cal);
-		return fromImagePlus(imp, folder.toString());
 	}
 
-	private static DICOM openDicom(final Path file) {
+	static DICOM openDicom(final Path file) {
 		final DICOM imp = quietly(() -> {
 			final DICOM d = new DICOM();
 			d.open(file.toString());
@@ -275,7 +302,7 @@ public final class Images {
 	}
 
 	/** A DICOM Part 10 file: "DICM" after the 128-byte preamble. */
-	private static boolean isDicom(final Path file) {
+	static boolean isDicom(final Path file) {
 		try (java.io.InputStream in = Files.newInputStream(file)) {
 			final byte[] b = new byte[132];
 			int n = 0;
@@ -291,7 +318,7 @@ public final class Images {
 		}
 	}
 
-	private static double[] numbers(final String s, final int n) {
+	static double[] numbers(final String s, final int n) {
 		if (s == null) return null;
 		final String[] f = s.trim().split("\\\\");
 		if (f.length != n) return null;
@@ -306,13 +333,13 @@ public final class Images {
 		return v;
 	}
 
-	private static String parent(final Path file) {
+	static String parent(final Path file) {
 		final Path p = file.toAbsolutePath().getParent();
 		return p.toString() + java.io.File.separator;
 	}
 
 	/** Runs an ImageJ reader; a reader that fails by throwing counts as "cannot be read". */
-	private static <T> T quietly(final java.util.function.Supplier<T> read) {
+	static <T> T quietly(final java.util.function.Supplier<T> read) {
 		try {
 			return read.get();
 		}
@@ -328,8 +355,13 @@ public final class Images {
 
 		static String tag(final ImagePlus imp, final String tag) {
 			final Object info = imp.getProperty("Info");
-			if (!(info instanceof String)) return null;
-			for (final String line : ((String) info).split("\n"))
+			return info instanceof String ? tag((String) info, tag) : null;
+		}
+
+		/** The value of {@code tag} ("0020,0032") in a header listing such as {@link DICOM#getInfo} gives, or null. */
+		static String tag(final String info, final String tag) {
+			if (info == null) return null;
+			for (final String line : info.split("\n"))
 				if (line.startsWith(tag)) {
 					final int colon = line.indexOf(':');
 					return colon < 0 ? null : line.substring(colon + 1).trim();

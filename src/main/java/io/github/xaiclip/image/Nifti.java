@@ -71,7 +71,7 @@ public final class Nifti {
 	}
 
 	/** The scalar types on disk that the reader accepts. */
-	private enum Stored {
+	enum Stored {
 		UINT8(2, 1, DataType.UINT8), INT8(256, 1, DataType.INT8), INT16(4, 2, DataType.INT16), UINT16(512, 2, DataType.UINT16),
 		INT32(8, 4, DataType.INT32), UINT32(768, 4, DataType.UINT32), FLOAT32(16, 4, DataType.FLOAT32), FLOAT64(64, 8, DataType.FLOAT32);
 
@@ -121,19 +121,13 @@ public final class Nifti {
 	 */
 	public static Volume read(final Path file) {
 		final String name = nameOf(file);
-		if (!Files.exists(file)) throw new IllegalArgumentException(name + ": no such file (" + file.toAbsolutePath() + ")");
-		if (Files.isDirectory(file)) throw new IllegalArgumentException(name + ": is a folder, not a NIfTI file (" + file.toAbsolutePath() + ")");
+		checkFile(file, name);
 		try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-			raw.mark(2);
-			final boolean gz = raw.read() == 0x1f && raw.read() == 0x8b;
-			raw.reset();
+			final boolean gz = isGzip(raw);
 			final InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : raw;
-			final byte[] hdr = new byte[HEADER_SIZE];
-			final int got = readFully(in, hdr, HEADER_SIZE);
-			if (got < HEADER_SIZE)
-				throw new IllegalArgumentException(name + ": header truncated: " + got + " of " + HEADER_SIZE + " bytes" + (gz ? " after decompression" : ""));
-			final Header h = new Header(hdr, name);
-			final long bytes = h.voxels * h.stored.bytes;
+			final Header h = readHeader(in, gz, name);
+			h.requireArray();
+			final long bytes = h.dataBytes();
 			if (!gz) {
 				final long size = Files.size(file);
 				if (size < h.offset + bytes) throw truncated(name, h, bytes, Math.max(0, size - h.offset), false);
@@ -151,25 +145,52 @@ public final class Nifti {
 		}
 	}
 
-	private static IllegalArgumentException truncated(final String name, final Header h, final long bytes, final long present, final boolean gz) {
+	/** Refuses a missing file and a folder, naming them. */
+	static void checkFile(final Path file, final String name) {
+		if (!Files.exists(file)) throw new IllegalArgumentException(name + ": no such file (" + file.toAbsolutePath() + ")");
+		if (Files.isDirectory(file)) throw new IllegalArgumentException(name + ": is a folder, not a NIfTI file (" + file.toAbsolutePath() + ")");
+	}
+
+	/** Whether the stream starts with gzip's magic bytes; the stream (which must support mark) is left where it was. */
+	static boolean isGzip(final InputStream raw) throws IOException {
+		raw.mark(2);
+		final boolean gz = raw.read() == 0x1f && raw.read() == 0x8b;
+		raw.reset();
+		return gz;
+	}
+
+	/** Reads and checks the 348-byte header at the start of {@code in} (decompressed when {@code gz}). */
+	static Header readHeader(final InputStream in, final boolean gz, final String name) throws IOException {
+		final byte[] hdr = new byte[HEADER_SIZE];
+		final int got = readFully(in, hdr, HEADER_SIZE);
+		if (got < HEADER_SIZE)
+			throw new IllegalArgumentException(name + ": header truncated: " + got + " of " + HEADER_SIZE + " bytes" + (gz ? " after decompression" : ""));
+		return new Header(hdr, name);
+	}
+
+	static IllegalArgumentException truncated(final String name, final Header h, final long bytes, final long present, final boolean gz) {
 		return new IllegalArgumentException(name + ": data truncated: " + h.dimText() + " " + h.stored + " voxels need " + bytes + " bytes from vox_offset "
 			+ h.offset + ", the " + (gz ? "decompressed " : "") + "file holds " + present);
 	}
 
 	private static void checkMemory(final String name, final Header h, final boolean gz) {
-		// the values, the reoriented copy, and (gz) the raw bytes kept until all have arrived
-		final long need = h.voxels * 4 * 2 + (gz ? h.voxels * h.stored.bytes : Math.min(CHUNK, h.voxels * h.stored.bytes));
+		final long need = memoryToRead(h, gz);
 		final long max = Runtime.getRuntime().maxMemory();
 		if (max != Long.MAX_VALUE && need > max)
 			throw new IllegalArgumentException(name + ": dim " + h.dimText() + " needs about " + gib(need) + " of memory to read, more than the " + gib(max)
 				+ " Java may use (-Xmx)");
 	}
 
+	/** The memory {@link #read} needs: the values, the reoriented copy, and (gz) the raw bytes kept until all have arrived. */
+	static long memoryToRead(final Header h, final boolean gz) {
+		return h.voxels * 4 * 2 + (gz ? h.voxels * h.stored.bytes : Math.min(CHUNK, h.voxels * h.stored.bytes));
+	}
+
 	private static String gib(final long bytes) {
 		return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
 	}
 
-	private static void skip(final InputStream in, final long n, final String name, final Header h, final long bytes) throws IOException {
+	static void skip(final InputStream in, final long n, final String name, final Header h, final long bytes) throws IOException {
 		final byte[] buf = new byte[(int) Math.min(n, 1 << 16)];
 		long left = n;
 		while (left > 0) {
@@ -197,7 +218,7 @@ public final class Nifti {
 			if (got < len) throw truncated(name, h, bytes, done + got, gz);
 			if (gz) kept[c] = b;
 			else {
-				h.convert(b, len, values, (int) (done / h.stored.bytes), name);
+				h.convert(b, len, values, (int) (done / h.stored.bytes), done / h.stored.bytes);
 				buf = b;
 			}
 			done += len;
@@ -205,7 +226,7 @@ public final class Nifti {
 		if (gz) {
 			values = new float[(int) h.voxels];
 			for (int c = 0; c < nChunks; c++) {
-				h.convert(kept[c], kept[c].length, values, (int) ((long) c * CHUNK / h.stored.bytes), name);
+				h.convert(kept[c], kept[c].length, values, (int) ((long) c * CHUNK / h.stored.bytes), (long) c * CHUNK / h.stored.bytes);
 				kept[c] = null;
 			}
 		}
@@ -213,7 +234,7 @@ public final class Nifti {
 	}
 
 	/** Reads up to {@code len} bytes; fewer only at the end of the stream (a truncated gzip stream counts as the end). */
-	private static int readFully(final InputStream in, final byte[] b, final int len) throws IOException {
+	static int readFully(final InputStream in, final byte[] b, final int len) throws IOException {
 		int n = 0;
 		try {
 			while (n < len) {
@@ -228,8 +249,8 @@ public final class Nifti {
 		return n;
 	}
 
-	/** A parsed and checked header. */
-	private static final class Header {
+	/** A parsed and checked header: what {@link #read} and the slice-by-slice reader ({@link NiftiSlices}) share. */
+	static final class Header {
 		final String name;
 		final ByteOrder order;
 		final int rank;
@@ -272,8 +293,6 @@ public final class Nifti {
 				n *= d;
 			}
 			if (rank < 3) dim[2] = 1;
-			if (n > MAX_VOXELS)
-				throw new IllegalArgumentException(name + ": dim " + dimText() + " = " + n + " voxels exceeds the limit of " + MAX_VOXELS + " voxels");
 			voxels = n;
 
 			final int code = b.getShort(70);
@@ -334,12 +353,34 @@ public final class Nifti {
 			if (Orientation.dominantAxes(affine) == null) throw new IllegalArgumentException(name + ": " + field + ": the voxel-to-world affine is singular");
 		}
 
+		/**
+		 * Refuses a volume too large for one Java array, as a whole-volume read needs (a slice-by-slice read needs only
+		 * its slices to fit).
+		 */
+		void requireArray() {
+			if (voxels > MAX_VOXELS)
+				throw new IllegalArgumentException(name + ": dim " + dimText() + " = " + voxels + " voxels exceeds the limit of " + MAX_VOXELS + " voxels");
+		}
+
 		String dimText() {
 			return dim[0] + " x " + dim[1] + " x " + dim[2];
 		}
 
-		/** Converts {@code len} bytes into values from index {@code at}, scaling them. */
-		void convert(final byte[] src, final int len, final float[] dst, final int at, final String name) {
+		/** Bytes of the whole data array. */
+		long dataBytes() {
+			return voxels * stored.bytes;
+		}
+
+		/** Bytes of one stored slice (the first two axes). */
+		long sliceBytes() {
+			return (long) dim[0] * dim[1] * stored.bytes;
+		}
+
+		/**
+		 * Converts {@code len} bytes into values from index {@code at}, scaling them; {@code first} is the file-order
+		 * index of the first value, for messages.
+		 */
+		void convert(final byte[] src, final int len, final float[] dst, final int at, final long first) {
 			final ByteBuffer b = ByteBuffer.wrap(src, 0, len).order(order);
 			final int n = len / stored.bytes;
 			switch (stored) {
@@ -364,7 +405,7 @@ public final class Nifti {
 					for (int i = 0; i < n; i++) {
 						final long v = stored == Stored.INT32 ? b.getInt(4 * i) : b.getInt(4 * i) & 0xffffffffL;
 						if (!scaled && (long) (float) v != v)
-							throw new IllegalArgumentException(name + ": datatype " + stored.code + " (" + stored + "): value " + v + " of voxel " + (at + i)
+							throw new IllegalArgumentException(name + ": datatype " + stored.code + " (" + stored + "): value " + v + " of voxel " + (first + i)
 								+ " (file order) has no exact 32-bit float; expected integers of magnitude up to 2^24");
 						dst[at + i] = scaled ? scale(v) : v;
 					}
@@ -386,50 +427,96 @@ public final class Nifti {
 			return (float) (slope * v + inter);
 		}
 
+		/** How the file's axes are permuted and flipped to reach the display convention. */
+		Layout layout() {
+			return new Layout(this);
+		}
+
 		/** The volume in the display convention: permute and flip the file's axes as the affine's directions say. */
 		Volume toVolume(final float[] values) {
-			final int[] axes = Orientation.dominantAxes(affine);
-			// display axis d (0: to world -x, 1: to world -y, 2: to world +z) comes from file axis src[d]
-			final int[] src = new int[3];
-			final boolean[] flip = new boolean[3];
-			for (int a = 0; a < 3; a++) {
-				final int d = Math.abs(axes[a]) - 1;
-				src[d] = a;
-				flip[d] = d == 2 ? axes[a] < 0 : axes[a] > 0;
-			}
-			final long[] stride = { 1, dim[0], (long) dim[0] * dim[1] };
-			final int[] out = new int[3];
-			final long[] step = new long[3];
-			long start = 0;
-			final double[][] display = new double[4][4];
-			display[3][3] = 1;
-			for (int r = 0; r < 3; r++)
-				display[r][3] = affine[r][3];
-			final double[] size = new double[3];
-			for (int d = 0; d < 3; d++) {
-				final int a = src[d];
-				out[d] = dim[a];
-				size[d] = pixdim[a];
-				step[d] = flip[d] ? -stride[a] : stride[a];
-				if (flip[d]) start += (dim[a] - 1) * stride[a];
-				for (int r = 0; r < 3; r++) {
-					display[r][d] = flip[d] ? -affine[r][a] : affine[r][a];
-					if (flip[d]) display[r][3] += affine[r][a] * (dim[a] - 1);
-				}
-			}
+			final Layout l = layout();
 			final float[] v;
-			if (start == 0 && step[0] == 1 && step[1] == stride[1] && step[2] == stride[2]) v = values;
+			if (l.identity()) v = values;
 			else {
 				v = new float[values.length];
-				int p = 0;
-				for (int z = 0; z < out[2]; z++)
-					for (int y = 0; y < out[1]; y++) {
-						long s = start + y * step[1] + z * step[2];
-						for (int x = 0; x < out[0]; x++, s += step[0])
-							v[p++] = values[(int) s];
-					}
+				final int plane = l.size[0] * l.size[1];
+				for (int z = 0; z < l.size[2]; z++)
+					l.copySlice(values, 0, z, v, z * plane);
 			}
-			return new Volume(ArrayImgs.floats(v, out[0], out[1], out[2]), size, unit, display, affine, scaled ? DataType.FLOAT32 : stored.type);
+			return new Volume(ArrayImgs.floats(v, l.size[0], l.size[1], l.size[2]), l.voxelSize.clone(), unit, l.display, affine,
+				scaled ? DataType.FLOAT32 : stored.type);
+		}
+	}
+
+	/**
+	 * Where each display voxel comes from in the file: display axis {@code d} (0: to world -x, 1: to world -y, 2: to
+	 * world +z) is file axis {@code source[d]}, flipped when {@code flipped[d]}. The voxel {@code (x, y, z)} of the
+	 * display array is the value at file-order index {@code start + x step[0] + y step[1] + z step[2]}.
+	 */
+	static final class Layout {
+		/** Display width, height, depth. */
+		final int[] size = new int[3];
+		/** Voxel size along display x, y, z. */
+		final double[] voxelSize = new double[3];
+		final int[] source = new int[3];
+		final boolean[] flipped = new boolean[3];
+		final long[] step = new long[3], stride;
+		final long start;
+		/** The affine of the display array. */
+		final double[][] display = new double[4][4];
+
+		Layout(final Header h) {
+			final int[] axes = Orientation.dominantAxes(h.affine);
+			for (int a = 0; a < 3; a++) {
+				final int d = Math.abs(axes[a]) - 1;
+				source[d] = a;
+				flipped[d] = d == 2 ? axes[a] < 0 : axes[a] > 0;
+			}
+			stride = new long[] { 1, h.dim[0], (long) h.dim[0] * h.dim[1] };
+			long first = 0;
+			display[3][3] = 1;
+			for (int r = 0; r < 3; r++)
+				display[r][3] = h.affine[r][3];
+			for (int d = 0; d < 3; d++) {
+				final int a = source[d];
+				size[d] = h.dim[a];
+				voxelSize[d] = h.pixdim[a];
+				step[d] = flipped[d] ? -stride[a] : stride[a];
+				if (flipped[d]) first += (h.dim[a] - 1) * stride[a];
+				for (int r = 0; r < 3; r++) {
+					display[r][d] = flipped[d] ? -h.affine[r][a] : h.affine[r][a];
+					if (flipped[d]) display[r][3] += h.affine[r][a] * (h.dim[a] - 1);
+				}
+			}
+			start = first;
+		}
+
+		/** Whether the file is already in the display convention. */
+		boolean identity() {
+			return start == 0 && step[0] == 1 && step[1] == stride[1] && step[2] == stride[2];
+		}
+
+		/** Whether each display slice is one stored slice, read whole (only flips or an in-plane swap to undo). */
+		boolean slicesAreStored() {
+			return source[2] == 2;
+		}
+
+		/** The stored slice holding display slice {@code z}, when {@link #slicesAreStored()}. */
+		int storedSlice(final int z) {
+			return flipped[2] ? size[2] - 1 - z : z;
+		}
+
+		/**
+		 * Copies display slice {@code z} into {@code to} from {@code at}, from values in file order whose first
+		 * element is the file-order index {@code base} (0 for the whole array, the slice's start for one slice).
+		 */
+		void copySlice(final float[] from, final long base, final int z, final float[] to, final int at) {
+			int p = at;
+			for (int y = 0; y < size[1]; y++) {
+				long s = start + y * step[1] + z * step[2] - base;
+				for (int x = 0; x < size[0]; x++, s += step[0])
+					to[p++] = from[(int) s];
+			}
 		}
 	}
 
@@ -583,7 +670,7 @@ public final class Nifti {
 
 	// ---------------------------------------------------------------------------------------------------- helpers
 
-	private static String nameOf(final Path file) {
+	static String nameOf(final Path file) {
 		final Path n = file.getFileName();
 		return n == null ? file.toString() : n.toString();
 	}

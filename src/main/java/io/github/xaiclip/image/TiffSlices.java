@@ -1,0 +1,305 @@
+package io.github.xaiclip.image;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+
+import ij.ImagePlus;
+import ij.io.FileInfo;
+import ij.io.FileOpener;
+import ij.io.ImageReader;
+import ij.io.TiffDecoder;
+import ij.measure.Calibration;
+import ij.process.ByteProcessor;
+import ij.process.ColorProcessor;
+import ij.process.FloatProcessor;
+import ij.process.ImageProcessor;
+import ij.process.ShortProcessor;
+
+/**
+ * An uncompressed TIFF (a single image, an ImageJ stack, or a stack of one image per directory) read one slice at a
+ * time: each slice's bytes are read at the offset ImageJ's {@link TiffDecoder} gives and decoded by ImageJ's
+ * {@link ImageReader}, which is what ImageJ's {@link ij.io.Opener} does when {@link Images#read} reads the file
+ * whole; the values then go through {@link Images#toValues}, and the type and calibration are those ImageJ gives
+ * the first image. So each slice equals the same slice of {@link Images#read}.
+ * <p>
+ * Only the layouts where ImageJ's whole read is plain are streamed: 8-, 16- (signed or not) and 32-bit grey or
+ * 8-bit RGB, without a colour table or inverted grey, each image's strips one after the other, a stack's images of
+ * one size and type in file order. Anything else (compressed data above all, whose slices cannot be reached without
+ * decompressing, and the rarer types and layouts that ImageJ reads in its own ways) is read whole by
+ * {@link Images#read}, if it fits in memory.
+ */
+final class TiffSlices implements SliceSource {
+
+	private final Path file;
+	private final FileInfo template;
+	private final long[] offsets;
+	private final int width, height, sliceBytes, type;
+	private final Calibration cal;
+	private final double[] voxelSizeMm;
+	private final List<String> notes;
+	private final FileChannel channel;
+
+	private TiffSlices(final Path file, final FileInfo first, final long[] offsets, final ImagePlus firstImage) throws IOException {
+		this.file = file;
+		this.offsets = offsets;
+		width = first.width;
+		height = first.height;
+		sliceBytes = (int) bytesPerImage(first);
+		// one image at offset 0 of the bytes handed to the reader
+		template = (FileInfo) first.clone();
+		template.nImages = 1;
+		template.offset = 0;
+		template.longOffset = 0;
+		template.gapBetweenImages = 0;
+		template.longGap = 0;
+		template.stripOffsets = null;
+		template.stripLengths = null;
+		type = firstImage.getType();
+		cal = firstImage.getCalibration().copy();
+		voxelSizeMm = Images.voxelSizeMm(cal);
+		final String note = Images.conversionNote(file.toString(), type);
+		notes = note == null ? Collections.emptyList() : Collections.singletonList(note);
+		channel = FileChannel.open(file, StandardOpenOption.READ);
+	}
+
+	/** ImageJ's description of the TIFF's images (one per directory, or one for an ImageJ stack). */
+	static FileInfo[] info(final Path file) {
+		final FileInfo[] infos;
+		try {
+			infos = new TiffDecoder(Images.parent(file), file.getFileName().toString()).getTiffInfo();
+		}
+		catch (final IOException | RuntimeException e) {
+			throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (" + e.getMessage() + ")");
+		}
+		if (infos == null || infos.length == 0) throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (no image directory)");
+		return infos;
+	}
+
+	/**
+	 * Refuses a TIFF whose uncompressed pixel data run past the end of the file, naming the first incomplete slice:
+	 * ImageJ's reader would give zeros for the missing part without saying so.
+	 */
+	static void checkComplete(final Path file, final FileInfo[] infos) {
+		final long size = Images.fileSize(file);
+		final int n = infos.length == 1 ? Math.max(1, infos[0].nImages) : infos.length;
+		for (int z = 0; z < n; z++) {
+			final FileInfo fi = infos[infos.length == 1 ? 0 : z];
+			if (fi.compression > FileInfo.COMPRESSION_NONE) continue;
+			if (fi.width <= 0 || fi.height <= 0)
+				throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (" + fi.width + "x" + fi.height + " pixels)");
+			final long bytes = (long) fi.width * fi.height * Math.max(1, fi.getBytesPerPixel());
+			final long end = (infos.length == 1 ? fi.getOffset() + z * (bytes + Math.max(0, fi.getGap())) : fi.getOffset()) + bytes;
+			if (end > size)
+				throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: slice z=" + z + " of " + n + " needs bytes up to " + end
+					+ ", the file has " + size + ")");
+		}
+	}
+
+	/**
+	 * Opens a TIFF for reading slice by slice, or reads it whole (see the class comment) when it fits in memory.
+	 *
+	 * @throws IllegalArgumentException naming the file: not a TIFF, truncated (naming the slice), channels or time
+	 *                                  points, or too large for memory when it must be read whole
+	 */
+	static SliceSource open(final Path file) {
+		final FileInfo[] infos = info(file);
+		checkComplete(file, infos);
+		String whole = whyWhole(infos);
+		ImagePlus first = null;
+		if (whole == null) {
+			final FileInfo one = (FileInfo) infos[0].clone();
+			one.nImages = 1;
+			first = Images.quietly(() -> new FileOpener(one).openImage());
+			if (first == null) whole = "not decoded by ImageJ's single-image reader";
+			else if (first.getType() != ImagePlus.GRAY8 && first.getType() != ImagePlus.GRAY16 && first.getType() != ImagePlus.GRAY32
+				&& first.getType() != ImagePlus.COLOR_RGB)
+				whole = "shown by ImageJ with a colour table";
+			else if (first.getBitDepth() == 32 && first.getTitle().startsWith("FFT of")) whole = "an ImageJ FFT (opened as its power spectrum)";
+		}
+		if (whole != null) {
+			long need = 0;
+			for (final FileInfo fi : infos)
+				need += (infos.length == 1 ? Math.max(1, fi.nImages) : 1) * (long) fi.width * fi.height * (Math.max(1, fi.getBytesPerPixel()) + 4);
+			Images.requireMemory(file.toString(), "a " + infos[0].width + " x " + infos[0].height + " x " + (infos.length == 1 ? Math.max(1, infos[0].nImages)
+				: infos.length) + " TIFF, " + whole + ", is read whole and", need,
+				"save it as an uncompressed TIFF to read it slice by slice, or give Java more memory (-Xmx)");
+			return MemorySlices.of(file.getFileName().toString(), Images.readTiff(file, infos));
+		}
+		final int n = infos.length == 1 ? Math.max(1, infos[0].nImages) : infos.length;
+		final long[] offsets = new long[n];
+		final long bytes = bytesPerImage(infos[0]);
+		for (int z = 0; z < n; z++)
+			offsets[z] = infos.length == 1 ? infos[0].getOffset() + z * (bytes + infos[0].getGap()) : infos[z].getOffset();
+		refuseChannels(file, infos[0], n);
+		try {
+			return new TiffSlices(file, infos[0], offsets, first);
+		}
+		catch (final IOException e) {
+			throw new IllegalArgumentException(file + ": cannot be read: " + e.getMessage());
+		}
+	}
+
+	private static long bytesPerImage(final FileInfo fi) {
+		return (long) fi.width * fi.height * fi.getBytesPerPixel();
+	}
+
+	/** Why the TIFF is read whole rather than slice by slice, or null when it can be streamed. */
+	private static String whyWhole(final FileInfo[] infos) {
+		final FileInfo f0 = infos[0];
+		long end = -1;
+		for (final FileInfo fi : infos) {
+			if (fi.compression > FileInfo.COMPRESSION_NONE) return "compressed (" + compression(fi.compression) + ")";
+			switch (fi.fileType) {
+				case FileInfo.GRAY8: case FileInfo.GRAY16_SIGNED: case FileInfo.GRAY16_UNSIGNED: case FileInfo.GRAY32_INT: case FileInfo.GRAY32_UNSIGNED:
+				case FileInfo.GRAY32_FLOAT: case FileInfo.RGB:
+					break;
+				default:
+					return "of ImageJ file type " + fi.fileType + " (not 8-, 16-, 32-bit grey or RGB)";
+			}
+			if (fi.lutSize > 0) return "with a colour table";
+			if (fi.whiteIsZero) return "with inverted grey (white is zero)";
+			if (fi.fileType != f0.fileType || fi.width != f0.width || fi.height != f0.height) return "whose images differ in size or type";
+			final long bytes = bytesPerImage(fi);
+			if (bytes > Integer.MAX_VALUE - 8) return "whose images are larger than 2 GiB";
+			if (fi.getOffset() < end) return "whose images are not stored in order";
+			end = fi.getOffset() + bytes;
+			if (fi.stripOffsets != null && fi.stripOffsets.length > 1) {
+				if (fi.stripLengths == null || fi.stripLengths.length != fi.stripOffsets.length) return "whose strips have no lengths";
+				long at = fi.stripOffsets[0] & 0xffffffffL, sum = 0;
+				if (at != fi.getOffset()) return "whose strips are not stored one after the other";
+				for (int i = 0; i < fi.stripOffsets.length; i++) {
+					if ((fi.stripOffsets[i] & 0xffffffffL) != at) return "whose strips are not stored one after the other";
+					at += fi.stripLengths[i];
+					sum += fi.stripLengths[i];
+				}
+				if (sum != bytes) return "whose strips do not hold exactly one image";
+			}
+		}
+		if (f0.description != null && f0.description.contains("order=zct")) return "with channels stored first (order=zct)";
+		return null;
+	}
+
+	private static String compression(final int code) {
+		switch (code) {
+			case FileInfo.LZW: return "LZW";
+			case FileInfo.LZW_WITH_DIFFERENCING: return "LZW with differencing";
+			case FileInfo.JPEG: return "JPEG";
+			case FileInfo.PACK_BITS: return "PackBits";
+			case FileInfo.ZIP: return "ZIP";
+			case FileInfo.ZIP_WITH_DIFFERENCING: return "ZIP with differencing";
+			default: return "code " + code;
+		}
+	}
+
+	/**
+	 * Refuses what ImageJ would open as channels or time points (from its description, as ImageJ sets the
+	 * dimensions of a stack it opens), as {@link Images#fromImagePlus} does.
+	 */
+	private static void refuseChannels(final Path file, final FileInfo fi, final int images) {
+		if (images < 2) return;
+		final FileInfo copy = (FileInfo) fi.clone();
+		final Properties props = new FileOpener(copy).decodeDescriptionString(copy);
+		if (props == null) return;
+		final int c = Math.max(1, count(props, "channels")), s = Math.max(1, count(props, "slices")), f = Math.max(1, count(props, "frames"));
+		if ((long) c * s * f == images) Images.refuseChannels(file.toString(), c, f);
+	}
+
+	/** A number of ImageJ's description as ImageJ reads it: 0 when missing or not a number. */
+	private static int count(final Properties props, final String key) {
+		try {
+			final String v = props.getProperty(key);
+			return v == null ? 0 : (int) Double.parseDouble(v);
+		}
+		catch (final NumberFormatException e) {
+			return 0;
+		}
+	}
+
+	@Override
+	public String name() {
+		return file.getFileName().toString();
+	}
+
+	@Override
+	public int width() {
+		return width;
+	}
+
+	@Override
+	public int height() {
+		return height;
+	}
+
+	@Override
+	public int depth() {
+		return offsets.length;
+	}
+
+	@Override
+	public double[] voxelSizeMm() {
+		return voxelSizeMm == null ? null : voxelSizeMm.clone();
+	}
+
+	@Override
+	public List<String> notes() {
+		return notes;
+	}
+
+	@Override
+	public int[] readingOrder() {
+		final int[] order = new int[offsets.length];
+		for (int z = 0; z < order.length; z++)
+			order[z] = z;
+		return order;
+	}
+
+	@Override
+	public float[] slice(final int z) {
+		if (!channel.isOpen()) throw new IllegalStateException(file + ": closed");
+		if (z < 0 || z >= offsets.length) throw new IndexOutOfBoundsException(file + ": slice " + z + " is outside 0.." + (offsets.length - 1));
+		final byte[] b = new byte[sliceBytes];
+		final ByteBuffer buf = ByteBuffer.wrap(b);
+		try {
+			while (buf.hasRemaining()) {
+				if (channel.read(buf, offsets[z] + buf.position()) < 0)
+					throw new IllegalArgumentException(file + ": slice z=" + z + ": data truncated: the slice needs bytes " + offsets[z] + " to " + (offsets[z] + sliceBytes)
+						+ ", the file now holds " + channel.size());
+			}
+		}
+		catch (final IOException e) {
+			throw new IllegalArgumentException(file + ": slice z=" + z + ": cannot read: " + e.getMessage());
+		}
+		final Object px = new ImageReader(template).readPixels(new ByteArrayInputStream(b));
+		final ImageProcessor ip;
+		if (px instanceof byte[]) ip = new ByteProcessor(width, height, (byte[]) px);
+		else if (px instanceof short[]) ip = new ShortProcessor(width, height, (short[]) px, null);
+		else if (px instanceof float[]) ip = new FloatProcessor(width, height, (float[]) px);
+		else if (px instanceof int[]) ip = new ColorProcessor(width, height, (int[]) px);
+		else throw new IllegalArgumentException(file + ": slice z=" + z + ": ImageJ cannot decode its pixels");
+		final float[] out = new float[width * height];
+		Images.toValues(ip, type, cal, out, 0);
+		return out;
+	}
+
+	@Override
+	public long residentBytes() {
+		return 0;
+	}
+
+	@Override
+	public void close() {
+		try {
+			channel.close();
+		}
+		catch (final IOException e) {
+			// only read from: nothing is lost
+		}
+	}
+}
