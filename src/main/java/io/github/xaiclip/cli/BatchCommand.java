@@ -72,6 +72,8 @@ final class BatchCommand implements Callable<Integer> {
 			shardFailures = out.resolve("failures-shard-" + s[0] + "-of-" + s[1] + ".tsv");
 		try (Explainer explainer = Explainer.open(options.settings(), options.runtime())) {
 			explainer.listener(progress);
+			final List<ImageJob.Run> runs = List.of(new ImageJob.Run(explainer.settings().perturbation(explainer.settings().method()),
+				explainer.settings().mode()));
 			for (int i = 0; i < mine.size(); i++) {
 				final Path in = mine.get(i);
 				final String name = Images.stem(in);
@@ -83,15 +85,16 @@ final class BatchCommand implements Callable<Integer> {
 				}
 				try {
 					removeParts(dir);
-					final ImageJob job = new ImageJob(in, options.roiFile(name), options.groundTruth(name), slice);
-					for (final String note : job.loaded.notes())
-						progress.log("note: " + note);
-					final ImageJob.Run run = job.explain(explainer, progress);
-					for (final String skipped : run.skipped)
+					final ImageJob.Outcome outcome;
+					try (ImageJob job = new ImageJob(in, options.roiFile(name), options.groundTruth(name), slice)) {
+						for (final String note : job.source.notes())
+							progress.log("note: " + note);
+						outcome = job.explain(explainer, runs, progress, dir);
+					}
+					for (final String skipped : outcome.skipped)
 						progress.log(in + ": skipped " + skipped);
-					final List<String> lines = job.write(dir, run.results);
-					Outputs.text(done, SliceResult.csvHeader() + "\n" + String.join("\n", lines) + "\n");
-					rows.addAll(lines);
+					Outputs.text(done, SliceResult.csvHeader() + "\n" + String.join("\n", outcome.csvLines) + "\n");
+					rows.addAll(outcome.csvLines);
 					explained++;
 					progress.log(String.format("done %d/%d: %s", i + 1, mine.size(), in));
 				}

@@ -44,40 +44,27 @@ final class CompareCommand implements Callable<Integer> {
 		if (options.mode != null) throw new IllegalArgumentException("--mode: compare runs both modes; leave --mode out");
 		final List<String> methods = methods(options.method);
 		final String name = Images.stem(image);
-		final ImageJob job = new ImageJob(image, options.roiFile(name), options.groundTruth(name), slices.value());
-		Writable.check(out);
 		final ExplainSettings settings = options.settings(methods.get(0), Mode.ROI);
 		if (settings.roiSource() == ExplainSettings.RoiSourceKind.NONE)
 			throw new IllegalArgumentException("region: compare needs a region for roi mode; give --prompt, --roi-mask, --roi-label or --roi-from-prediction");
+		Writable.check(out);
 		final Progress progress = Progress.onStderr();
-		for (final String note : job.loaded.notes())
-			progress.log("note: " + note);
-		final List<SliceResult> results = new ArrayList<>();
-		try (Explainer explainer = Explainer.open(settings, options.runtime())) {
+		try (ImageJob job = new ImageJob(image, options.roiFile(name), options.groundTruth(name), slices.value());
+			Explainer explainer = Explainer.open(settings, options.runtime()))
+		{
+			for (final String note : job.source.notes())
+				progress.log("note: " + note);
 			explainer.listener(progress);
-			final int[] zs = job.slices();
-			for (int i = 0; i < zs.length; i++) {
-				final Explainer.Prepared prepared;
-				try {
-					prepared = explainer.prepare(job.input(zs[i]));
-				}
-				catch (final IllegalArgumentException e) {
-					if (zs.length == 1) throw e;
-					progress.log("skipped slice " + zs[i] + ": " + e.getMessage());
-					continue;
-				}
-				for (final String m : methods)
-					for (final Mode mode : Mode.values()) {
-						progress.slice(name + " " + m + " " + mode.id(), zs[i], i, zs.length);
-						results.add(explainer.explain(prepared, settings.perturbation(m), mode));
-					}
-			}
-			progress.done();
+			final List<ImageJob.Run> runs = new ArrayList<>();
+			for (final String m : methods)
+				for (final Mode mode : Mode.values())
+					runs.add(new ImageJob.Run(settings.perturbation(m), mode));
+			final ImageJob.Outcome outcome = job.explain(explainer, runs, progress, out);
+			for (final String skipped : outcome.skipped)
+				progress.log("skipped " + skipped);
+			Outputs.text(out.resolve("results.csv"), SliceResult.csvHeader() + "\n" + String.join("\n", outcome.csvLines) + "\n");
+			print(outcome.rows, methods);
 		}
-		if (results.isEmpty()) throw new IllegalArgumentException(image + ": no slice could be explained");
-		final List<String> lines = job.write(out, results);
-		Outputs.text(out.resolve("results.csv"), SliceResult.csvHeader() + "\n" + String.join("\n", lines) + "\n");
-		print(results, methods);
 		System.out.println("Written to " + out.toAbsolutePath().normalize());
 		return 0;
 	}
@@ -94,16 +81,15 @@ final class CompareCommand implements Callable<Integer> {
 	}
 
 	/** Per method, summed over slices: full, roi and their ratio; Dice, IoU and AUCs as means. */
-	static void print(final List<SliceResult> results, final List<String> methods) {
+	static void print(final List<Object[]> rows, final List<String> methods) {
 		System.out.printf(Locale.ROOT, "%-10s %-5s %11s %8s %6s %6s %9s %10s%n", "method", "mode", "evaluations", "seconds", "dice", "iou", "deletion",
 			"insertion");
 		for (final String m : methods) {
 			final double[][] s = new double[2][];
 			for (final Mode mode : Mode.values()) {
 				final double[] sum = new double[7];
-				for (final SliceResult r : results)
-					if (r.explanation().method().equals(m) && r.explanation().mode() == mode) {
-						final Object[] v = r.row();
+				for (final Object[] v : rows)
+					if (v[3].equals(m) && v[4].equals(mode.id())) {
 						sum[0] += (Long) v[5];
 						sum[1] += (Double) v[6];
 						for (int k = 0; k < 4; k++)

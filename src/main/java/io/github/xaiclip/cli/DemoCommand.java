@@ -91,7 +91,10 @@ final class DemoCommand implements Callable<Integer> {
 			csv.append(r.csvLine()).append('\n');
 		Outputs.text(out.resolve("results.csv"), csv.toString());
 		System.out.println();
-		ExplainCommand.Table.print(results);
+		final List<Object[]> rows = new ArrayList<>();
+		for (final SliceResult r : results)
+			rows.add(r.row());
+		ExplainCommand.Table.print(rows);
 		System.out.println();
 		System.out.println("Dice/IoU: the saliency's top |organ| pixels against the organ mask. deletion: lower is better; insertion: higher.");
 		System.out.println("Written to " + out.toAbsolutePath().normalize() + ": *_overlay.png, *_saliency.tif, *_similarity.tif, results.csv");

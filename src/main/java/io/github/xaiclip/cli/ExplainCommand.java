@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import io.github.xaiclip.pipeline.ExplainSettings;
 import io.github.xaiclip.pipeline.Explainer;
 import io.github.xaiclip.pipeline.SliceResult;
 import picocli.CommandLine.ArgGroup;
@@ -51,19 +52,21 @@ final class ExplainCommand implements Callable<Integer> {
 
 	@Override
 	public Integer call() {
-		final ImageJob job = new ImageJob(image, options.roiFile(io.github.xaiclip.image.Images.stem(image)), options.groundTruth(io.github.xaiclip.image.Images.stem(image)), slices.value());
+		final String name = io.github.xaiclip.image.Images.stem(image);
 		Writable.check(out);
 		final Progress progress = Progress.onStderr();
-		for (final String note : job.loaded.notes())
-			progress.log("note: " + note);
-		try (Explainer explainer = Explainer.open(options.settings(), options.runtime())) {
+		try (ImageJob job = new ImageJob(image, options.roiFile(name), options.groundTruth(name), slices.value());
+			Explainer explainer = Explainer.open(options.settings(), options.runtime()))
+		{
+			for (final String note : job.source.notes())
+				progress.log("note: " + note);
 			explainer.listener(progress);
-			final ImageJob.Run run = job.explain(explainer, progress);
-			for (final String s : run.skipped)
-				progress.log("skipped " + s);
-			final List<String> lines = job.write(out, run.results);
-			Outputs.text(out.resolve("results.csv"), SliceResult.csvHeader() + "\n" + String.join("\n", lines) + "\n");
-			Table.print(run.results);
+			final ExplainSettings s = explainer.settings();
+			final ImageJob.Outcome outcome = job.explain(explainer, List.of(new ImageJob.Run(s.perturbation(s.method()), s.mode())), progress, out);
+			for (final String skipped : outcome.skipped)
+				progress.log("skipped " + skipped);
+			Outputs.text(out.resolve("results.csv"), SliceResult.csvHeader() + "\n" + String.join("\n", outcome.csvLines) + "\n");
+			Table.print(outcome.rows);
 			System.out.println("Written to " + out.toAbsolutePath().normalize());
 		}
 		return 0;
@@ -72,11 +75,10 @@ final class ExplainCommand implements Callable<Integer> {
 	/** The results as an aligned table on standard output. */
 	static final class Table {
 
-		static void print(final List<SliceResult> results) {
+		static void print(final List<Object[]> rows) {
 			System.out.printf(Locale.ROOT, "%-24s %5s %-12s %-9s %-4s %11s %8s %6s %6s %6s %9s %10s %8s%n", "image", "slice", "target", "method", "mode",
 				"evaluations", "seconds", "roi", "dice", "iou", "deletion", "insertion", "pointing");
-			for (final SliceResult r : results) {
-				final Object[] v = r.row();
+			for (final Object[] v : rows) {
 				System.out.printf(Locale.ROOT, "%-24s %5d %-12s %-9s %-4s %11d %8.2f %6.3f %6s %6s %9s %10s %8s%n", v[0], v[1], v[2], v[3], v[4], v[5], v[6],
 					v[7], num(v[8]), num(v[9]), num(v[10]), num(v[11]), "1".equals(v[12]) ? "hit" : "0".equals(v[12]) ? "miss" : "-");
 			}

@@ -1,167 +1,246 @@
 package io.github.xaiclip.cli;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CancellationException;
+import java.util.Map;
 
+import io.github.xaiclip.explain.Mode;
+import io.github.xaiclip.explain.PerturbationMethod;
 import io.github.xaiclip.image.Images;
-import io.github.xaiclip.image.Volume;
+import io.github.xaiclip.image.SliceSource;
+import io.github.xaiclip.image.TiffStackWriter;
 import io.github.xaiclip.pipeline.Explainer;
 import io.github.xaiclip.pipeline.Overlay;
 import io.github.xaiclip.pipeline.SliceResult;
-import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.type.numeric.real.FloatType;
-import net.imglib2.view.Views;
+import net.imglib2.img.array.ArrayImgs;
 
 /**
- * One input file through the explainer: reads it (and its region and ground-truth images), chooses the slices,
- * explains each, and writes the results to a folder — every file under a temporary name first, {@code results.csv}
- * last, so that a folder with {@code results.csv} is complete.
+ * One input file through the explainer, one slice at a time: the image (and its region and ground-truth images) is
+ * read slice by slice and each slice's results are written as soon as they are computed, so that a scan larger than
+ * memory can be explained. Every output file is written under a temporary name and renamed when complete; the caller
+ * writes {@code results.csv} last, so that a folder with {@code results.csv} is complete.
  */
-final class ImageJob {
+final class ImageJob implements AutoCloseable {
 
-	/** Which slices: a 1-based number, or 0 for all. */
-	final Path image, roiFile, truthFile;
-	final int slice;
-	final Images.Loaded loaded;
-	final Volume roi, truth;
+	/** One explanation per slice: a method in a mode. */
+	static final class Run {
+
+		final PerturbationMethod method;
+		final Mode mode;
+
+		Run(final PerturbationMethod method, final Mode mode) {
+			this.method = method;
+			this.mode = mode;
+		}
+	}
+
+	/** What a job produced: table rows (as {@link SliceResult#row()}) and the slices that could not be explained. */
+	static final class Outcome {
+
+		final List<Object[]> rows = new ArrayList<>();
+		final List<String> csvLines = new ArrayList<>();
+		final List<String> skipped = new ArrayList<>();
+	}
+
+	final Path image;
 	final String name;
+	final SliceSource source, roi, truth;
+	/** 1-based slice, or 0 for all. */
+	private final int slice;
 
 	/**
-	 * Reads the files and checks that they fit together.
+	 * Opens the files and checks that they fit together.
 	 *
 	 * @param slice 1-based slice, 0 for all slices, -1 for "the only slice" (refused for a stack)
 	 */
 	ImageJob(final Path image, final Path roiFile, final Path truthFile, final int slice) {
 		this.image = image;
-		this.roiFile = roiFile;
-		this.truthFile = truthFile;
-		this.loaded = Images.read(image);
 		this.name = Images.stem(image);
-		final Volume v = loaded.volume();
-		if (slice == -1 && v.depth() > 1)
-			throw new IllegalArgumentException(image + ": has " + v.depth() + " slices; give --slice N (1 to " + v.depth() + ") or --all-slices");
-		if (slice > v.depth() || slice < -1)
-			throw new IllegalArgumentException("--slice: " + slice + " is outside " + image + " (1 to " + v.depth() + ")");
+		final SliceSource s = Images.open(image);
+		SliceSource r = null, t = null;
+		try {
+			if (slice == -1 && s.depth() > 1)
+				throw new IllegalArgumentException(image + ": has " + s.depth() + " slices; give --slice N (1 to " + s.depth() + ") or --all-slices");
+			if (slice > s.depth() || slice < -1) throw new IllegalArgumentException("--slice: " + slice + " is outside " + image + " (1 to " + s.depth() + ")");
+			r = roiFile == null ? null : sameGrid(roiFile, s, "region image");
+			t = truthFile == null ? null : sameGrid(truthFile, s, "ground truth");
+		}
+		catch (final RuntimeException e) {
+			s.close();
+			if (r != null) r.close();
+			throw e;
+		}
+		this.source = s;
+		this.roi = r;
+		this.truth = t;
 		this.slice = slice == -1 ? 1 : slice;
-		this.roi = roiFile == null ? null : sameGrid(roiFile, v, "region image");
-		this.truth = truthFile == null ? null : sameGrid(truthFile, v, "ground truth");
 	}
 
-	private Volume sameGrid(final Path file, final Volume v, final String what) {
-		final Volume o = Images.read(file).volume();
-		if (o.width() != v.width() || o.height() != v.height() || o.depth() != v.depth())
+	private SliceSource sameGrid(final Path file, final SliceSource s, final String what) {
+		final SliceSource o = Images.open(file);
+		if (o.width() != s.width() || o.height() != s.height() || o.depth() != s.depth()) {
+			o.close();
 			throw new IllegalArgumentException(file + ": the " + what + " is " + o.width() + "x" + o.height() + "x" + o.depth() + "; expected the grid of "
-				+ image + ", " + v.width() + "x" + v.height() + "x" + v.depth());
+				+ image + ", " + s.width() + "x" + s.height() + "x" + s.depth());
+		}
 		return o;
 	}
 
-	/** The 1-based slice numbers to explain. */
+	/** The 1-based slice numbers to explain, in the order cheapest to read. */
 	int[] slices() {
 		if (slice > 0) return new int[] { slice };
-		final int[] all = new int[loaded.volume().depth()];
-		for (int i = 0; i < all.length; i++)
-			all[i] = i + 1;
-		return all;
+		final int[] order = source.readingOrder().clone();
+		for (int i = 0; i < order.length; i++)
+			order[i]++;
+		return order;
+	}
+
+	/** Whether the outputs are stacks (all slices of a volume) rather than single images. */
+	boolean stack() {
+		return slice == 0 && source.depth() > 1;
 	}
 
 	Explainer.SliceInput input(final int z) {
-		final Volume v = loaded.volume();
-		return new Explainer.SliceInput(image.getFileName().toString(), z, plane(v, z), loaded.pixelSizeMm(), roi == null ? null : plane(roi, z),
-			truth == null ? null : plane(truth, z));
-	}
-
-	private static RandomAccessibleInterval<FloatType> plane(final Volume v, final int z) {
-		return Views.hyperSlice(v.image(), 2, z - 1);
-	}
-
-	/** The results of one run over the chosen slices; slices that cannot be explained are listed with the reason. */
-	static final class Run {
-
-		final List<SliceResult> results = new ArrayList<>();
-		final List<String> skipped = new ArrayList<>();
+		final int w = source.width(), h = source.height();
+		final double[] v = source.voxelSizeMm();
+		return new Explainer.SliceInput(image.getFileName().toString(), z, ArrayImgs.floats(source.slice(z - 1), w, h),
+			v == null ? null : new double[] { v[0], v[1] }, roi == null ? null : ArrayImgs.floats(roi.slice(z - 1), w, h),
+			truth == null ? null : ArrayImgs.floats(truth.slice(z - 1), w, h));
 	}
 
 	/**
-	 * Explains the chosen slices. With all slices, a slice where the target or region is absent is skipped (and
-	 * listed); a single chosen slice that cannot be explained is an error.
+	 * Explains the chosen slices with each run and writes the maps to {@code out}. With all slices, a slice where
+	 * the target or region is absent is skipped (listed in the outcome, zero in the maps); a single chosen slice
+	 * that cannot be explained is an error. Nothing is left under a final name if this fails.
 	 */
-	Run explain(final Explainer explainer, final Progress progress) {
-		final Run run = new Run();
+	Outcome explain(final Explainer explainer, final List<Run> runs, final Progress progress, final Path out) {
+		final Outcome outcome = new Outcome();
 		final int[] zs = slices();
-		for (int i = 0; i < zs.length; i++) {
-			progress.slice(name, zs[i], i, zs.length);
-			try {
-				run.results.add(explainer.explain(input(zs[i])));
+		try (Writers writers = new Writers(out)) {
+			for (int i = 0; i < zs.length; i++) {
+				final Explainer.Prepared prepared;
+				try {
+					prepared = explainer.prepare(input(zs[i]));
+					for (final Run run : runs) {
+						progress.slice(name + (runs.size() > 1 ? " " + run.method.name() + " " + run.mode.id() : ""), zs[i], i, zs.length);
+						final SliceResult r = explainer.explain(prepared, run.method, run.mode);
+						writers.write(r);
+						outcome.rows.add(r.row());
+						outcome.csvLines.add(r.csvLine());
+					}
+				}
+				catch (final IllegalArgumentException e) {
+					if (zs.length == 1) throw e;
+					outcome.skipped.add("slice " + zs[i] + ": " + e.getMessage());
+				}
 			}
-			catch (final IllegalArgumentException e) {
-				if (zs.length == 1) throw e;
-				run.skipped.add("slice " + zs[i] + ": " + e.getMessage());
-			}
-			catch (final CancellationException e) {
-				throw e;
-			}
+			progress.done();
+			if (outcome.rows.isEmpty())
+				throw new IllegalArgumentException(image + ": no slice could be explained (" + (outcome.skipped.isEmpty() ? "" : outcome.skipped.get(0)) + ")");
+			writers.finish();
 		}
-		progress.done();
-		if (run.results.isEmpty()) throw new IllegalArgumentException(image + ": no slice could be explained (" + run.skipped.get(0) + ")");
-		return run;
+		return outcome;
 	}
 
-	/** The output files' common prefix for one method and mode. */
+	/** The output files' common prefix for one explanation. */
 	String prefix(final SliceResult r) {
 		return name + "_" + r.explanation().targetClass() + "_" + r.explanation().method() + "_" + r.explanation().mode().id();
 	}
 
 	/**
-	 * Writes saliency (32-bit TIFF, a stack for several slices, zero on slices not explained), overlay (PNG for one
-	 * slice, RGB TIFF stack otherwise), region mask and similarity map, each atomically. Returns the CSV lines.
+	 * The output images of a job, open until it ends: per run the saliency (32-bit) and the overlay (PNG for one
+	 * slice, RGB stack for a volume); once, the region (8-bit mask) and the text similarity. Slices never written are
+	 * zero.
 	 */
-	List<String> write(final Path out, final List<SliceResult> results) {
-		final Volume v = loaded.volume();
-		final int w = v.width(), h = v.height();
-		final double[] px = { v.voxelSize()[0], v.voxelSize()[1], v.voxelSize()[2] };
-		final boolean stack = slice == 0 && v.depth() > 1;
-		final int depth = stack ? v.depth() : 1;
-		final List<String> lines = new ArrayList<>();
-		final java.util.Map<String, List<SliceResult>> byRun = new java.util.LinkedHashMap<>();
-		for (final SliceResult r : results)
-			byRun.computeIfAbsent(prefix(r), k -> new ArrayList<>()).add(r);
-		boolean regionWritten = false;
-		for (final java.util.Map.Entry<String, List<SliceResult>> e : byRun.entrySet()) {
-			final float[][] saliency = new float[depth][w * h];
-			final java.awt.image.BufferedImage[] overlays = new java.awt.image.BufferedImage[depth];
-			final float[][] region = new float[depth][w * h], similarity = new float[depth][];
-			boolean anySimilarity = false;
-			for (final SliceResult r : e.getValue()) {
-				final int k = stack ? r.slice() - 1 : 0;
-				saliency[k] = r.explanation().saliencyValues();
-				overlays[k] = Overlay.of(r, stack ? 1 : zoom(w, h));
-				if (r.roi() != null) for (int p = 0; p < w * h; p++)
-					region[k][p] = r.roi().contains(p) ? 255 : 0;
-				similarity[k] = r.similarity();
-				anySimilarity |= r.similarity() != null;
-				lines.add(r.csvLine());
+	private final class Writers implements AutoCloseable {
+
+		private final Path out;
+		private final Map<String, TiffStackWriter> tiffs = new LinkedHashMap<>();
+		private final Map<String, boolean[]> written = new LinkedHashMap<>();
+		private final Map<Path, BufferedImage> pngs = new LinkedHashMap<>();
+
+		Writers(final Path out) {
+			this.out = out;
+			try {
+				java.nio.file.Files.createDirectories(out);
 			}
-			final String p = e.getKey();
-			Outputs.tiff(out.resolve(p + "_saliency.tif"), p + " saliency", saliency, w, h, px);
-			if (stack) Outputs.rgbTiff(out.resolve(p + "_overlay.tif"), p + " overlay", overlays, w, h, px);
-			else Outputs.png(out.resolve(p + "_overlay.png"), overlays[0]);
-			if (!regionWritten && e.getValue().get(0).roi() != null) {
-				Outputs.tiff(out.resolve(name + "_roi.tif"), name + " region of interest", region, w, h, px);
-				if (anySimilarity) {
-					for (int k = 0; k < depth; k++)
-						if (similarity[k] == null) similarity[k] = new float[w * h];
-					Outputs.tiff(out.resolve(name + "_similarity.tif"), name + " text similarity", similarity, w, h, px);
-				}
-				regionWritten = true;
+			catch (final java.io.IOException e) {
+				throw new java.io.UncheckedIOException(out + ": cannot create the folder: " + e.getMessage(), e);
 			}
 		}
-		return lines;
+
+		private TiffStackWriter tiff(final String file, final TiffStackWriter.Kind kind) {
+			return tiffs.computeIfAbsent(file, f -> {
+				final int depth = stack() ? source.depth() : 1;
+				written.put(f, new boolean[depth]);
+				return TiffStackWriter.create(out.resolve(f), kind, source.width(), source.height(), depth, source.voxelSizeMm());
+			});
+		}
+
+		private void put(final String file, final TiffStackWriter.Kind kind, final int z, final Object values) {
+			final TiffStackWriter t = tiff(file, kind);
+			final int k = stack() ? z - 1 : 0;
+			if (values instanceof float[]) t.writeSlice(k, (float[]) values);
+			else if (values instanceof byte[]) t.writeSlice(k, (byte[]) values);
+			else t.writeSlice(k, (int[]) values);
+			written.get(file)[k] = true;
+		}
+
+		void write(final SliceResult r) {
+			final String p = prefix(r);
+			final int z = r.slice(), w = r.width(), h = r.height();
+			put(p + "_saliency.tif", TiffStackWriter.Kind.FLOAT32, z, r.explanation().saliencyValues());
+			if (stack()) {
+				final BufferedImage o = Overlay.of(r, 1);
+				put(p + "_overlay.tif", TiffStackWriter.Kind.RGB, z, o.getRGB(0, 0, w, h, null, 0, w));
+			}
+			else pngs.put(out.resolve(p + "_overlay.png"), Overlay.of(r, zoom(w, h)));
+			if (r.roi() != null) {
+				final byte[] mask = new byte[w * h];
+				for (int i = 0; i < mask.length; i++)
+					mask[i] = r.roi().contains(i) ? (byte) 255 : 0;
+				put(name + "_roi.tif", TiffStackWriter.Kind.GREY8, z, mask);
+			}
+			if (r.similarity() != null) put(name + "_similarity.tif", TiffStackWriter.Kind.FLOAT32, z, r.similarity());
+		}
+
+		/** Fills the slices never written with zeros, then renames every file into place. */
+		void finish() {
+			final int n = source.width() * source.height();
+			for (final Map.Entry<String, TiffStackWriter> e : tiffs.entrySet()) {
+				final boolean[] done = written.get(e.getKey());
+				final TiffStackWriter t = e.getValue();
+				for (int k = 0; k < done.length; k++)
+					if (!done[k]) {
+						if (e.getKey().endsWith("_overlay.tif")) t.writeSlice(k, new int[n]);
+						else if (e.getKey().endsWith("_roi.tif")) t.writeSlice(k, new byte[n]);
+						else t.writeSlice(k, new float[n]);
+					}
+				t.finish();
+			}
+			for (final Map.Entry<Path, BufferedImage> e : pngs.entrySet())
+				Outputs.png(e.getKey(), e.getValue());
+		}
+
+		@Override
+		public void close() {
+			for (final TiffStackWriter t : tiffs.values())
+				t.close();
+		}
 	}
 
 	/** Enlarges small images so that the overlay PNG is at least about 512 pixels across. */
 	static int zoom(final int w, final int h) {
 		return Math.max(1, (int) Math.round(512.0 / Math.max(w, h)));
+	}
+
+	@Override
+	public void close() {
+		source.close();
+		if (roi != null) roi.close();
+		if (truth != null) truth.close();
 	}
 }

@@ -10,12 +10,7 @@ import java.nio.file.StandardCopyOption;
 
 import javax.imageio.ImageIO;
 
-import ij.ImagePlus;
-import ij.ImageStack;
-import ij.io.FileSaver;
-import ij.measure.Calibration;
-import ij.process.ColorProcessor;
-import ij.process.FloatProcessor;
+import io.github.xaiclip.image.TiffStackWriter;
 
 /**
  * Result files, each written under a temporary name in its folder and renamed into place when complete: no file
@@ -25,43 +20,14 @@ final class Outputs {
 
 	private Outputs() {}
 
-	/** A 32-bit TIFF with the pixel size in mm, readable by ImageJ/Fiji with its calibration. */
+	/** A 32-bit TIFF with the pixel size {x, y} in mm (null: uncalibrated), readable by ImageJ/Fiji with its calibration. */
 	static void tiff(final Path file, final String title, final float[] values, final int w, final int h, final double[] pixelMm) {
-		tiff(file, title, new float[][] { values }, w, h, pixelMm);
-	}
-
-	/**
-	 * A 32-bit TIFF, a stack for several slices, calibrated with {@code voxel} ({x, y[, z]}) in mm — or in pixels
-	 * when {@code voxel} is null.
-	 */
-	static void tiff(final Path file, final String title, final float[][] slices, final int w, final int h, final double[] voxel) {
-		final ImageStack stack = new ImageStack(w, h);
-		for (final float[] s : slices)
-			stack.addSlice(new FloatProcessor(w, h, s.clone()));
-		save(file, new ImagePlus(title, stack), voxel);
-	}
-
-	/** An RGB TIFF (stack), calibrated as {@link #tiff(Path, String, float[][], int, int, double[])}. */
-	static void rgbTiff(final Path file, final String title, final BufferedImage[] slices, final int w, final int h, final double[] voxel) {
-		final ImageStack stack = new ImageStack(w, h);
-		for (final BufferedImage s : slices)
-			stack.addSlice(s == null ? new ColorProcessor(w, h) : new ColorProcessor(s));
-		save(file, new ImagePlus(title, stack), voxel);
-	}
-
-	private static void save(final Path file, final ImagePlus imp, final double[] voxel) {
-		if (voxel != null) {
-			final Calibration cal = imp.getCalibration();
-			cal.pixelWidth = voxel[0];
-			cal.pixelHeight = voxel[1];
-			if (voxel.length > 2) cal.pixelDepth = voxel[2];
-			cal.setUnit("mm");
+		try (TiffStackWriter t = TiffStackWriter.create(file, TiffStackWriter.Kind.FLOAT32, w, h, 1,
+			pixelMm == null ? null : new double[] { pixelMm[0], pixelMm[1], 1 }))
+		{
+			t.writeSlice(0, values);
+			t.finish();
 		}
-		atomically(file, tmp -> {
-			final FileSaver saver = new FileSaver(imp);
-			if (!(imp.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp.toString())))
-				throw new IOException("could not write " + tmp);
-		});
 	}
 
 	static void png(final Path file, final BufferedImage image) {

@@ -30,7 +30,7 @@ class ExplainCommandTest {
 
 	private static float[] pixels(final Path tif, final int slice) {
 		final ImagePlus imp = IJ.openImage(tif.toString());
-		return (float[]) imp.getStack().getProcessor(slice).getPixels();
+		return (float[]) imp.getStack().getProcessor(slice).convertToFloat().getPixels();
 	}
 
 	@Test
