@@ -76,7 +76,7 @@ public final class TfRuntime implements ModelRuntime {
 		check(d, options, s.signature());
 		final Key key = new Key(folder(folder), options);
 		return new TfSegmentationModel(acquire(key), releaser(key), s.signature(), d.input().name(), s.output().name(),
-			d.input().axes() == ModelDescriptor.Axes.BCYX, s.output().activation(), d.input().spec(), s.classes(), folder.toString());
+			d.input().axes() == ModelDescriptor.Axes.BCYX, s.output().activation(), d.input().spec(), d.receptiveField(), s.classes(), folder.toString());
 	}
 
 	@Override
