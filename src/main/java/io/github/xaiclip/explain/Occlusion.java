@@ -15,6 +15,12 @@ import io.github.xaiclip.roi.Roi;
  * it, so every pixel is covered. In roi mode only the windows that intersect the (grown) region are evaluated;
  * every window that covers a region pixel is among them, so saliency inside the region equals full mode's exactly.
  * <p>
+ * <b>Adaptive refinement</b> ({@link Builder#refine}): a coarse pass with large windows first, over the same
+ * region; the pixels whose coarse saliency reaches a fraction of its maximum form the refined region, and only
+ * the small windows that intersect it are evaluated. Every small window covering a refined pixel is among them,
+ * so inside the refined region the map equals plain occlusion's exactly; elsewhere it keeps the coarse saliency,
+ * scaled by the windows' area ratio ({@code (w / coarse)^2}) to the small windows' units.
+ * <p>
  * Each window changes only its own pixels, so the evaluator may run the model on crops around the windows when
  * the model's receptive field is bounded (see {@link BatchedEvaluator}).
  */
@@ -23,11 +29,17 @@ public final class Occlusion extends PerturbationMethod {
 	private final int window;
 	private final int stride;
 	private final Fill fill;
+	/** 0 when there is no coarse pass. */
+	private final int coarseWindow, coarseStride;
+	private final double fraction;
 
 	private Occlusion(final Builder b) {
 		this.window = b.window;
 		this.stride = b.stride;
 		this.fill = b.fill;
+		this.coarseWindow = b.coarseWindow;
+		this.coarseStride = b.coarseStride;
+		this.fraction = b.fraction;
 	}
 
 	public static Builder builder() {
@@ -39,6 +51,8 @@ public final class Occlusion extends PerturbationMethod {
 		private int window = 16;
 		private int stride = 8;
 		private Fill fill = Fill.zero();
+		private int coarseWindow, coarseStride;
+		private double fraction;
 
 		/** Window side in pixels (default 16). */
 		public Builder window(final int window) {
@@ -60,7 +74,24 @@ public final class Occlusion extends PerturbationMethod {
 			return this;
 		}
 
+		/**
+		 * Explains coarsely first, with {@code coarseWindow} windows at {@code coarseStride}, then with the
+		 * (smaller) windows of {@link #window} only where the coarse saliency is at least {@code fraction} of its
+		 * maximum (default: no coarse pass).
+		 */
+		public Builder refine(final int coarseWindow, final int coarseStride, final double fraction) {
+			if (coarseWindow < 1) throw new IllegalArgumentException("coarse_window: expected >= 1 pixel, got " + coarseWindow);
+			if (coarseStride < 1) throw new IllegalArgumentException("coarse_stride: expected >= 1 pixel, got " + coarseStride);
+			if (!(fraction > 0 && fraction < 1)) throw new IllegalArgumentException("refine_fraction: expected a value in (0, 1), got " + fraction);
+			this.coarseWindow = coarseWindow;
+			this.coarseStride = coarseStride;
+			this.fraction = fraction;
+			return this;
+		}
+
 		public Occlusion build() {
+			if (coarseWindow > 0 && coarseWindow <= window)
+				throw new IllegalArgumentException("coarse_window: expected more than the window (" + window + " px), got " + coarseWindow);
 			return new Occlusion(this);
 		}
 	}
@@ -71,6 +102,11 @@ public final class Occlusion extends PerturbationMethod {
 
 	public int stride() {
 		return stride;
+	}
+
+	/** Whether a coarse pass picks where the windows go. */
+	public boolean refines() {
+		return coarseWindow > 0;
 	}
 
 	@Override
@@ -89,6 +125,11 @@ public final class Occlusion extends PerturbationMethod {
 		p.put("window", window);
 		p.put("stride", stride);
 		p.put("fill", fill.toString());
+		if (refines()) {
+			p.put("coarse_window", coarseWindow);
+			p.put("coarse_stride", coarseStride);
+			p.put("refine_fraction", fraction);
+		}
 		return p;
 	}
 
@@ -96,6 +137,8 @@ public final class Occlusion extends PerturbationMethod {
 	void validate(final int width, final int height) {
 		if (window > width || window > height)
 			throw new IllegalArgumentException("window: " + window + " px is larger than the " + width + "x" + height + " image");
+		if (coarseWindow > width || coarseWindow > height)
+			throw new IllegalArgumentException("coarse_window: " + coarseWindow + " px is larger than the " + width + "x" + height + " image");
 	}
 
 	/** Window start positions along an axis of {@code size} pixels. */
@@ -129,7 +172,36 @@ public final class Occlusion extends PerturbationMethod {
 	@Override
 	float[] explain(final ExplanationRun run) {
 		final int w = run.width(), h = run.height();
-		return pass(run, window, windows(w, h, window, stride, run.region)).saliency();
+		if (!refines()) return pass(run, window, windows(w, h, window, stride, run.region)).saliency();
+		final Pass coarse = pass(run, coarseWindow, windows(w, h, coarseWindow, coarseStride, run.region));
+		final float[] map = coarse.saliency();
+		double max = 0;
+		for (int p = 0; p < map.length; p++)
+			if (coarse.count[p] > 0) max = Math.max(max, map[p]);
+		final boolean[] refined = new boolean[w * h];
+		int area = 0;
+		if (max > 0) for (int p = 0; p < map.length; p++)
+			if (coarse.count[p] > 0 && map[p] >= fraction * max && (run.region == null || run.region.contains(p))) {
+				refined[p] = true;
+				area++;
+			}
+		run.note("coarse_evaluations", coarse.windows);
+		run.note("refined_fraction", area / (double) (w * h));
+		final float scale = (float) ((window / (double) coarseWindow) * (window / (double) coarseWindow));
+		final float[] saliency = new float[w * h];
+		for (int p = 0; p < saliency.length; p++)
+			saliency[p] = map[p] * scale;
+		if (area == 0) {
+			run.note("fine_evaluations", 0);
+			return saliency;
+		}
+		final Roi region = Roi.ofMask(w, h, refined, "refined region");
+		final Pass fine = pass(run, window, windows(w, h, window, stride, region));
+		run.note("fine_evaluations", fine.windows);
+		final float[] detail = fine.saliency();
+		for (int p = 0; p < saliency.length; p++)
+			if (refined[p]) saliency[p] = detail[p];
+		return saliency;
 	}
 
 	/** What one pass of windows gave: the summed importance and the count of windows over each pixel. */
