@@ -158,12 +158,12 @@ public final class ExplanationEngine {
 
 	private Field field(final PackedImage image) {
 		final ReceptiveField declared = model.receptiveField();
-		if (cropping == Cropping.OFF)
-			return new Field(declared, declared == null ? "not declared" : declared + " (declared)", "cropping off", 0);
-		if (model.inputSpec().isFixed()) return new Field(declared, declared == null ? "not declared" : declared + " (declared)",
-			"the model takes one fixed size (" + model.inputSpec() + ")", 0);
-		if (declared != null) return new Field(declared, declared + " (declared)", declared.isGlobal() ? "receptive field " + declared : null, 0);
-		if (cropping == Cropping.DECLARED) return new Field(null, "not declared", "the model declares no receptive field", 0);
+		final String asDeclared = declared == null ? "not declared" : declared + " (declared)";
+		if (cropping == Cropping.OFF) return new Field(declared, asDeclared, "cropping off", 0);
+		if (model.inputSpec().isFixed()) return new Field(declared, asDeclared, "the model takes one fixed size (" + model.inputSpec() + ")", 0);
+		if (declared != null) return new Field(declared, asDeclared, declared.isGlobal() ? "receptive field " + declared : null, 0);
+		if (cropping == Cropping.DECLARED) return new Field(null, asDeclared, "the model declares no receptive field", 0);
+		checkCanceled();
 		final long key = ((long) image.width() << 32) | image.height();
 		final boolean[] ran = { false };
 		final ReceptiveFieldProbe.Estimate e = probed.computeIfAbsent(key, k -> {
@@ -171,6 +171,10 @@ public final class ExplanationEngine {
 			return ReceptiveFieldProbe.probe(model, image);
 		});
 		return new Field(e.field(), e.toString(), e.field().isGlobal() ? "receptive field " + e.field() : null, ran[0] ? e.evaluations() : 0);
+	}
+
+	private void checkCanceled() {
+		if (canceled.getAsBoolean()) throw new java.util.concurrent.CancellationException("explanation canceled");
 	}
 
 	private static void checkGrid(final Roi roi, final int w, final int h, final String name) {
