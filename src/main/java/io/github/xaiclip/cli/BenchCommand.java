@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import io.github.xaiclip.explain.Cropping;
 import io.github.xaiclip.explain.Explanation;
 import io.github.xaiclip.explain.ExplanationEngine;
 import io.github.xaiclip.explain.Lime;
@@ -42,14 +43,21 @@ import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.real.FloatType;
 import net.imglib2.view.Views;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** The paper's comparison, full vs roi for occlusion, RISE and LIME, on the bundled CT's validation slices. */
+/**
+ * The paper's comparison, full vs roi for occlusion, RISE and LIME, on the bundled CT's validation slices; and what
+ * cropped evaluation and adaptive occlusion cut further ({@link BenchCosts}).
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
 	description = { "Reproduces the comparison of ROI-guided and conventional perturbation on the validation slices of the bundled CT "
 		+ "(liver, spleen, kidneys; regions from text): model evaluations, wall time (median of repeats after a warm-up), saliency Dice and IoU "
 		+ "vs the organ mask, deletion and insertion AUC, pointing game; the engine's overhead over the bare model time, and the batched engine "
-		+ "against a loop of single-image forward passes.", "With --write FILE, also writes the report (docs/benchmarks.md)." })
+		+ "against a loop of single-image forward passes. Then the cost of cropped against whole-image evaluation (model pixels, time), "
+		+ "at the native grid and on large slices, and adaptive against plain roi occlusion (evaluations, Dice, IoU), with the total "
+		+ "reduction of model work against the paper's setting.", "With --write FILE, also writes the report (docs/benchmarks.md)." })
 final class BenchCommand implements Callable<Integer> {
 
 	@Option(names = "--data", paramLabel = "DIR", description = "folder with totalseg-abdomen-ct/ and models/ (default: ${DEFAULT-VALUE})")
@@ -76,9 +84,29 @@ final class BenchCommand implements Callable<Integer> {
 	@Option(names = "--roi-margin", paramLabel = "MM", description = "margin around the text region, mm (default: ${DEFAULT-VALUE})")
 	double marginMm = 9;
 
-	@Option(names = "--cases", description = "use only the first N cases, for a quick look (default: all)")
+	@Option(names = "--limit", paramLabel = "N", description = "use only the first N cases, for a quick look (default: all)")
 	int maxCases = Integer.MAX_VALUE;
 
+	@Option(names = "--cases", split = ",", paramLabel = "NAME",
+		description = { "which comparisons to run (default: all): paper (full vs roi for occlusion, RISE and LIME, batching, the parameter "
+			+ "sweep), crop (cropped vs whole-image evaluation at the native grid and on large slices), refine (adaptive vs plain roi "
+			+ "occlusion, and the total reduction against the paper's setting).",
+			"With --write, the report's sections of the comparisons run are replaced and the others kept." })
+	List<String> sections = new ArrayList<>(SECTIONS);
+
+	@Option(names = "--large", paramLabel = "PX", description = "side of the large slices of the crop and refine comparisons (default: ${DEFAULT-VALUE})")
+	int large = 512;
+
+	@Option(names = "--fine", paramLabel = "W/S", description = "window/stride of plain and adaptive occlusion in the refine comparison (default: ${DEFAULT-VALUE})")
+	String fine = "4/2";
+
+	@Option(names = "--coarse", paramLabel = "W/S", description = "coarse window/stride of adaptive occlusion (default: ${DEFAULT-VALUE})")
+	String coarse = "12/6";
+
+	@Option(names = "--refine-fraction", description = "share of the coarse maximum refined (default: ${DEFAULT-VALUE})")
+	double fraction = 0.3;
+
+	static final List<String> SECTIONS = List.of("paper", "crop", "refine");
 	static final String[] ORGANS = { "liver", "spleen", "kidney_right", "kidney_left" };
 	static final int MIN_AREA = 30;
 
@@ -110,10 +138,20 @@ final class BenchCommand implements Callable<Integer> {
 		}
 	}
 
+	@Spec
+	CommandSpec spec;
+
 	@Override
 	public Integer call() throws IOException {
 		if (repeats < 1) throw new IllegalArgumentException("--repeats: expected >= 1, got " + repeats);
-		if (maxCases < 1) throw new IllegalArgumentException("--cases: expected >= 1, got " + maxCases);
+		if (maxCases < 1) throw new IllegalArgumentException("--limit: expected >= 1, got " + maxCases);
+		for (final String section : sections)
+			if (!SECTIONS.contains(section))
+				throw new IllegalArgumentException("--cases: expected names among " + String.join(", ", SECTIONS) + ", got '" + section + "'");
+		if (large < 32 || large % 4 != 0) throw new IllegalArgumentException("--large: expected a multiple of 4 of at least 32 px, got " + large);
+		final int[] fineWs = windowStride("--fine", fine), coarseWs = windowStride("--coarse", coarse);
+		if (coarseWs[0] <= fineWs[0]) throw new IllegalArgumentException("--coarse: expected a larger window than --fine's, got " + coarse);
+		if (!(fraction > 0 && fraction < 1)) throw new IllegalArgumentException("--refine-fraction: expected a value in (0, 1), got " + fraction);
 		final long t0 = System.nanoTime();
 		final DemoScan scan = DemoScan.read(data);
 		final Volume ct = scan.ct, labels = scan.labels;
@@ -121,19 +159,13 @@ final class BenchCommand implements Callable<Integer> {
 		final Path unetDir = data.resolve("models/ct-unet"), clipDir = data.resolve("models/ct-clip");
 		final ModelDescriptor unetD = ModelDescriptor.read(unetDir), clipD = ModelDescriptor.read(clipDir);
 		final double[] px = scan.pixelSize();
-		final PerturbationMethod[] methods = { Occlusion.builder().window(window).stride(stride).build(),
-			Rise.builder().masks(masks).cell(8).keepProbability(0.5).seed(1).build(), Lime.builder().superpixels(100).samples(samples).seed(1).build() };
-		final Map<String, Row> rows = new LinkedHashMap<>();
 		final List<Case> cases = new ArrayList<>();
-		double naive = 0, batched = 0;
-		String sweep = "";
-		final String runtime;
+		final Map<String, String> written = new LinkedHashMap<>();
 		try (SegmentationModel unet = ModelRuntimes.get().segmentation(unetDir, RuntimeOptions.defaults());
 			VisionLanguageModel clip = ModelRuntimes.get().visionLanguage(clipDir, RuntimeOptions.defaults()))
 		{
-			runtime = ModelRuntimes.get().version();
+			final String runtime = ModelRuntimes.get().version();
 			final SegmentationModel adapted = GridAdaptedModel.adapt(unet, unetD.pixelSize(), px);
-			final CountingModel model = new CountingModel(adapted);
 			final TextRegionLocalizer localizer = new TextRegionLocalizer(clip);
 			for (int z = 0; z < ct.depth(); z++) {
 				if (!DemoData.isValidation(z)) continue;
@@ -153,56 +185,106 @@ final class BenchCommand implements Callable<Integer> {
 				}
 			}
 			if (cases.isEmpty()) throw new IllegalArgumentException("--data: no validation slice shows the organs " + Arrays.toString(ORGANS));
-			final ExplanationEngine engine = new ExplanationEngine(model);
-			final Faithfulness faithfulness = new Faithfulness(adapted, 20, ExplanationEngine.DEFAULT_BATCH_SIZE);
-			final double margin = marginMm / px[0];
-			System.out.printf(Locale.ROOT, "%d cases (validation slice x organ of >= %d px); warming up%n", cases.size(), MIN_AREA);
-			for (final PerturbationMethod m : methods)
-				for (final Mode mode : Mode.values())
-					engine.explain(cases.get(0).image, Target.ofClass(cases.get(0).organ), m, mode, cases.get(0).roi, margin);
-			for (final Case c : cases) {
-				for (final PerturbationMethod m : methods)
-					for (final Mode mode : Mode.values()) {
-						final double[] wall = new double[repeats], inModel = new double[repeats];
-						Explanation e = null;
-						for (int r = 0; r < repeats; r++) {
-							final double before = model.modelSeconds();
-							e = engine.explain(c.image, Target.ofClass(c.organ), m, mode, c.roi, margin);
-							wall[r] = e.seconds();
-							inModel[r] = model.modelSeconds() - before;
-						}
-						final SaliencyMetrics.Overlap o = SaliencyMetrics.overlap(e.saliency(), c.truth);
-						final Row row = rows.computeIfAbsent(m.name() + "/" + mode.id(), k -> new Row());
-						row.cases++;
-						row.evaluations += e.evaluations();
-						row.seconds += median(wall);
-						row.modelSeconds += median(inModel);
-						row.dice += o.dice;
-						row.iou += o.iou;
-						row.deletion += faithfulness.deletionAuc(c.image, e);
-						row.insertion += faithfulness.insertionAuc(c.image, e);
-						if (o.pointingHit) row.hits++;
-					}
-				System.out.printf(Locale.ROOT, "  z=%d %s done (%.0f s)%n", c.z, c.organ, (System.nanoTime() - t0) * 1e-9);
+			System.out.printf(Locale.ROOT, "%d cases (validation slice x organ of >= %d px)%n", cases.size(), MIN_AREA);
+			if (sections.contains("paper")) {
+				final long t = System.nanoTime();
+				final String body = paper(adapted, cases, px);
+				written.put("paper", "## ROI-guided vs conventional perturbation\n\n" + writtenBy("paper", t, runtime) + body);
 			}
-			// the batched engine against a loop of single-image forward passes: occlusion, full mode, the first case
-			final Case c = cases.get(0);
-			final double[] one = new double[repeats], sixteen = new double[repeats];
-			for (int r = 0; r < repeats; r++) {
-				one[r] = new ExplanationEngine(adapted).batchSize(1).explain(c.image, Target.ofClass(c.organ), methods[0], Mode.FULL, null, 0).seconds();
-				sixteen[r] = new ExplanationEngine(adapted).batchSize(16).explain(c.image, Target.ofClass(c.organ), methods[0], Mode.FULL, null, 0)
-					.seconds();
+			final BenchCosts costs = new BenchCosts(unet, adapted, cases, px, marginMm, large, repeats);
+			if (sections.contains("crop")) {
+				final long t = System.nanoTime();
+				final String body = costs.cropping(Occlusion.builder().window(window).stride(stride).build());
+				written.put("crop", "## Cropped evaluation: the receptive field\n\n" + writtenBy("crop", t, runtime) + body);
 			}
-			naive = median(one);
-			batched = median(sixteen);
-			System.out.println("  sweeping the parameters");
-			sweep = sweep(engine, cases, px);
+			if (sections.contains("refine")) {
+				final long t = System.nanoTime();
+				final String body = costs.refinement(fineWs, coarseWs, fraction);
+				written.put("refine", "## Adaptive occlusion, and the total reduction\n\n" + writtenBy("refine", t, runtime) + body);
+			}
 		}
-		final String report = report(rows, cases.size(), naive, batched, runtime, (System.nanoTime() - t0) * 1e-9, methods) + sweep;
-		System.out.println();
-		System.out.print(report);
-		if (write != null) Outputs.text(write, report);
+		System.out.printf(Locale.ROOT, "%ndone in %.0f s%n%n", (System.nanoTime() - t0) * 1e-9);
+		for (final String section : written.values())
+			System.out.println(section);
+		if (write != null) Outputs.text(write, BenchReport.merge(Files.exists(write) ? Files.readString(write) : null, written));
 		return 0;
+	}
+
+	private static int[] windowStride(final String option, final String value) {
+		final String[] f = value.split("/");
+		try {
+			if (f.length == 2) {
+				final int w = Integer.parseInt(f[0].trim()), k = Integer.parseInt(f[1].trim());
+				if (w >= 1 && k >= 1) return new int[] { w, k };
+			}
+		}
+		catch (final NumberFormatException e) {
+			// the message below
+		}
+		throw new IllegalArgumentException(option + ": expected WINDOW/STRIDE in pixels, e.g. 16/8, got '" + value + "'");
+	}
+
+	/** The line that says which run wrote a section. */
+	private String writtenBy(final String section, final long since, final String runtime) {
+		return String.format(Locale.ROOT, "Written by `xai-clip %s` (this section: %.0f s) on %d cores (%s), Java %s, %s.%n%n",
+			String.join(" ", spec.commandLine().getParseResult().originalArgs()), (System.nanoTime() - since) * 1e-9,
+			Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"), runtime);
+	}
+
+	/**
+	 * The paper's comparison on the whole image as the paper evaluates it (no cropping): full vs roi for each
+	 * method, batching, and the parameter sweep.
+	 */
+	private String paper(final SegmentationModel adapted, final List<Case> cases, final double[] px) {
+		final PerturbationMethod[] methods = { Occlusion.builder().window(window).stride(stride).build(),
+			Rise.builder().masks(masks).cell(8).keepProbability(0.5).seed(1).build(), Lime.builder().superpixels(100).samples(samples).seed(1).build() };
+		final Map<String, Row> rows = new LinkedHashMap<>();
+		final long t0 = System.nanoTime();
+		final CountingModel model = new CountingModel(adapted);
+		final ExplanationEngine engine = new ExplanationEngine(model).cropping(Cropping.OFF);
+		final Faithfulness faithfulness = new Faithfulness(adapted, 20, ExplanationEngine.DEFAULT_BATCH_SIZE);
+		final double margin = marginMm / px[0];
+		System.out.println("paper: warming up");
+		for (final PerturbationMethod m : methods)
+			for (final Mode mode : Mode.values())
+				engine.explain(cases.get(0).image, Target.ofClass(cases.get(0).organ), m, mode, cases.get(0).roi, margin);
+		for (final Case c : cases) {
+			for (final PerturbationMethod m : methods)
+				for (final Mode mode : Mode.values()) {
+					final double[] wall = new double[repeats], inModel = new double[repeats];
+					Explanation e = null;
+					for (int r = 0; r < repeats; r++) {
+						final double before = model.modelSeconds();
+						e = engine.explain(c.image, Target.ofClass(c.organ), m, mode, c.roi, margin);
+						wall[r] = e.seconds();
+						inModel[r] = model.modelSeconds() - before;
+					}
+					final SaliencyMetrics.Overlap o = SaliencyMetrics.overlap(e.saliency(), c.truth);
+					final Row row = rows.computeIfAbsent(m.name() + "/" + mode.id(), k -> new Row());
+					row.cases++;
+					row.evaluations += e.evaluations();
+					row.seconds += median(wall);
+					row.modelSeconds += median(inModel);
+					row.dice += o.dice;
+					row.iou += o.iou;
+					row.deletion += faithfulness.deletionAuc(c.image, e);
+					row.insertion += faithfulness.insertionAuc(c.image, e);
+					if (o.pointingHit) row.hits++;
+				}
+			System.out.printf(Locale.ROOT, "  z=%d %s done (%.0f s)%n", c.z, c.organ, (System.nanoTime() - t0) * 1e-9);
+		}
+		// the batched engine against a loop of single-image forward passes: occlusion, full mode, the first case
+		final Case c = cases.get(0);
+		final double[] one = new double[repeats], sixteen = new double[repeats];
+		for (int r = 0; r < repeats; r++) {
+			one[r] = new ExplanationEngine(adapted).cropping(Cropping.OFF).batchSize(1).explain(c.image, Target.ofClass(c.organ), methods[0], Mode.FULL,
+				null, 0).seconds();
+			sixteen[r] = new ExplanationEngine(adapted).cropping(Cropping.OFF).batchSize(16).explain(c.image, Target.ofClass(c.organ), methods[0],
+				Mode.FULL, null, 0).seconds();
+		}
+		System.out.println("  sweeping the parameters");
+		final String sweep = sweep(engine, cases, px);
+		return report(rows, cases.size(), median(one), median(sixteen), methods) + sweep;
 	}
 
 	/**
@@ -211,7 +293,7 @@ final class BenchCommand implements Callable<Integer> {
 	 */
 	private String sweep(final ExplanationEngine engine, final List<Case> cases, final double[] px) {
 		final List<Case> largest = cases;
-		final StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%n## Defaults%n%nEach parameter varied alone, roi mode, one run per "
+		final StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%n### Defaults%n%nEach parameter varied alone, roi mode, one run per "
 			+ "case (%d cases); mean saliency Dice, evaluations and seconds per case, and the share of the organs' pixels inside the grown region. "
 			+ "The pick is the cheapest value whose Dice is within 0.01 of the best (for the margin, whose region also holds at least 95%% of the "
 			+ "organ).%n%n"
@@ -278,16 +360,13 @@ final class BenchCommand implements Callable<Integer> {
 		return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 	}
 
-	private String report(final Map<String, Row> rows, final int cases, final double naive, final double batched, final String runtime,
-		final double seconds, final PerturbationMethod[] methods)
-	{
-		final StringBuilder b = new StringBuilder("# Benchmark: ROI-guided vs conventional perturbation on the bundled CT\n\n");
-		b.append(String.format(Locale.ROOT, "Written by `xai-clip bench --write docs/benchmarks.md` in %.0f s on %d cores (%s), Java %s, %s.%n%n", seconds,
-			Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"), runtime));
+	private String report(final Map<String, Row> rows, final int cases, final double naive, final double batched, final PerturbationMethod[] methods) {
+		final StringBuilder b = new StringBuilder();
 		b.append(String.format(Locale.ROOT, "**Data.** The validation slices (z %% 5 == 2) of the bundled abdominal CT (122 x 101, 3 mm), %d cases: each "
 			+ "slice and organ (liver, spleen, right and left kidney) with at least %d pixels of the organ. The model is the demo U-Net; the region of "
 			+ "each case comes from its text prompt through the demo CLIP-like model, grown by %.0f mm. The score is the mean probability of the "
-			+ "organ's class over the model's own prediction of it.%n%n", cases, MIN_AREA, marginMm));
+			+ "organ's class over the model's own prediction of it. The model runs on the whole image for every evaluation, as in the paper "
+			+ "(no cropping).%n%n", cases, MIN_AREA, marginMm));
 		b.append("**Parameters** (the same in both modes):");
 		for (final PerturbationMethod m : methods)
 			b.append(" ").append(m.name()).append(" ").append(m.parameters()).append(";");
@@ -348,7 +427,7 @@ final class BenchCommand implements Callable<Integer> {
 		return dice >= -0.01 && iou >= -0.01 ? "no worse, within 1%" : "worse";
 	}
 
-	private static String cpuModel() {
+	static String cpuModel() {
 		try {
 			for (final String line : Files.readAllLines(Paths.get("/proc/cpuinfo"), StandardCharsets.UTF_8))
 				if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();

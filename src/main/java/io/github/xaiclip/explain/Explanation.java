@@ -25,12 +25,13 @@ public final class Explanation {
 	private final Map<String, Object> parameters;
 	private final OptionalLong seed;
 	private final long evaluations;
+	private final long pixels;
 	private final double seconds;
 	private final double referenceScore;
 
 	Explanation(final float[] saliency, final int width, final int height, final Roi roi, final Roi targetRegion, final String method,
 		final Mode mode, final String targetClass, final Map<String, Object> parameters, final OptionalLong seed, final long evaluations,
-		final double seconds, final double referenceScore)
+		final long pixels, final double seconds, final double referenceScore)
 	{
 		this.saliency = ArrayImgs.floats(saliency, width, height);
 		this.roi = roi;
@@ -41,6 +42,7 @@ public final class Explanation {
 		this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
 		this.seed = seed;
 		this.evaluations = evaluations;
+		this.pixels = pixels;
 		this.seconds = seconds;
 		this.referenceScore = referenceScore;
 	}
@@ -86,7 +88,11 @@ public final class Explanation {
 	}
 
 	/**
-	 * Every parameter: the method's, then {@code mode}, {@code target}, {@code roi_margin} and {@code batch_size}.
+	 * Every parameter: the method's, then {@code mode}, {@code target}, {@code roi_margin}, {@code batch_size}, the
+	 * evaluation path ({@code evaluation}: {@code cropped} or {@code full-image}; {@code evaluation_reason};
+	 * {@code receptive_field}, and {@code probe_evaluations} when this explanation probed it), then figures of
+	 * the run (a refined occlusion's {@code coarse_evaluations}, {@code refined_fraction},
+	 * {@code fine_evaluations}).
 	 */
 	public Map<String, Object> parameters() {
 		return parameters;
@@ -99,6 +105,14 @@ public final class Explanation {
 	/** Images run through the model, the unperturbed reference included. */
 	public long evaluations() {
 		return evaluations;
+	}
+
+	/**
+	 * Input pixels run through the model: the area of each evaluated image or crop, summed (the reference
+	 * included), the model's work. A probe of the receptive field is not included.
+	 */
+	public long pixels() {
+		return pixels;
 	}
 
 	/** Wall time of the whole explanation. */

@@ -2,10 +2,12 @@ package io.github.xaiclip.explain;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 import io.github.xaiclip.model.InputSpec;
 import io.github.xaiclip.model.PackedImage;
+import io.github.xaiclip.model.ReceptiveField;
 import io.github.xaiclip.model.SegmentationModel;
 import io.github.xaiclip.roi.Roi;
 import net.imglib2.RandomAccessibleInterval;
@@ -20,7 +22,12 @@ import net.imglib2.type.numeric.RealType;
  * 	.explain(slice, Target.ofClass("liver"), Occlusion.builder().window(16).stride(8).build(), Mode.ROI, roi, 8);
  * </pre>
  *
- * An engine holds settings only; {@link #explain} may run on several threads at once when the model allows it.
+ * Perturbations may run on crops of the image where the model's receptive field allows ({@link #cropping}); the
+ * explanation's parameters record the path ({@code evaluation}: {@code cropped} or {@code full-image}), why
+ * ({@code evaluation_reason}) and the field used ({@code receptive_field}).
+ * <p>
+ * An engine holds settings, and the receptive fields it probed (once per image size); {@link #explain} may run on
+ * several threads at once when the model allows it.
  */
 public final class ExplanationEngine {
 
@@ -31,6 +38,8 @@ public final class ExplanationEngine {
 	private int batchSize = DEFAULT_BATCH_SIZE;
 	private ProgressListener listener = ProgressListener.NONE;
 	private BooleanSupplier canceled = () -> false;
+	private Cropping cropping = Cropping.DECLARED;
+	private final Map<Long, ReceptiveFieldProbe.Estimate> probed = new ConcurrentHashMap<>();
 
 	public ExplanationEngine(final SegmentationModel model) {
 		this.model = model;
@@ -50,6 +59,12 @@ public final class ExplanationEngine {
 	/** Polled before every batch; when it answers true, {@link #explain} throws a CancellationException. */
 	public ExplanationEngine canceled(final BooleanSupplier canceled) {
 		this.canceled = canceled == null ? () -> false : canceled;
+		return this;
+	}
+
+	/** Whether perturbations run on crops around them where the receptive field allows (default: as declared). */
+	public ExplanationEngine cropping(final Cropping cropping) {
+		this.cropping = java.util.Objects.requireNonNull(cropping, "cropping");
 		return this;
 	}
 
@@ -100,6 +115,9 @@ public final class ExplanationEngine {
 		final TargetScore score = TargetScore.over(targetRegion, c, model.numClasses());
 		final double s0 = score.score(reference, 0);
 
+		final Field field = field(packed);
+		if (field.crops()) evaluator.cropTo(field.field, reference);
+
 		final PackedImage baseline = method.fill().baseline(packed);
 		final ExplanationRun run = new ExplanationRun(packed, baseline, region, s0, evaluator, score);
 		final float[] saliency = method.explain(run);
@@ -109,9 +127,54 @@ public final class ExplanationEngine {
 		parameters.put("target", className);
 		parameters.put("roi_margin", mode == Mode.ROI ? roiMargin : 0.0);
 		parameters.put("batch_size", batchSize);
+		parameters.put("evaluation", evaluator.croppedEvaluations() > 0 ? "cropped" : "full-image");
+		parameters.put("evaluation_reason", field.crops() ? evaluator.cropNote() : field.why);
+		parameters.put("receptive_field", field.description);
+		if (field.probeEvaluations > 0) parameters.put("probe_evaluations", field.probeEvaluations);
+		parameters.putAll(run.notes);
 		final double seconds = (System.nanoTime() - t0) * 1e-9;
 		return new Explanation(saliency, w, h, region, targetRegion, method.name(), mode, className, parameters, method.seed(), evaluator.evaluations(),
-			seconds, s0);
+			evaluator.pixels(), seconds, s0);
+	}
+
+	/** The receptive field an explanation crops with, where it came from, and why it does not crop when it does not. */
+	private static final class Field {
+
+		final ReceptiveField field;
+		final String description, why;
+		final long probeEvaluations;
+
+		Field(final ReceptiveField field, final String description, final String why, final long probeEvaluations) {
+			this.field = field;
+			this.description = description;
+			this.why = why;
+			this.probeEvaluations = probeEvaluations;
+		}
+
+		boolean crops() {
+			return why == null;
+		}
+	}
+
+	private Field field(final PackedImage image) {
+		final ReceptiveField declared = model.receptiveField();
+		final String asDeclared = declared == null ? "not declared" : declared + " (declared)";
+		if (cropping == Cropping.OFF) return new Field(declared, asDeclared, "cropping off", 0);
+		if (model.inputSpec().isFixed()) return new Field(declared, asDeclared, "the model takes one fixed size (" + model.inputSpec() + ")", 0);
+		if (declared != null) return new Field(declared, asDeclared, declared.isGlobal() ? "receptive field " + declared : null, 0);
+		if (cropping == Cropping.DECLARED) return new Field(null, asDeclared, "the model declares no receptive field", 0);
+		checkCanceled();
+		final long key = ((long) image.width() << 32) | image.height();
+		final boolean[] ran = { false };
+		final ReceptiveFieldProbe.Estimate e = probed.computeIfAbsent(key, k -> {
+			ran[0] = true;
+			return ReceptiveFieldProbe.probe(model, image);
+		});
+		return new Field(e.field(), e.toString(), e.field().isGlobal() ? "receptive field " + e.field() : null, ran[0] ? e.evaluations() : 0);
+	}
+
+	private void checkCanceled() {
+		if (canceled.getAsBoolean()) throw new java.util.concurrent.CancellationException("explanation canceled");
 	}
 
 	private static void checkGrid(final Roi roi, final int w, final int h, final String name) {

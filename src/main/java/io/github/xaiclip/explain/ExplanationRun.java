@@ -14,6 +14,8 @@ final class ExplanationRun {
 	final double reference;
 	private final BatchedEvaluator evaluator;
 	private final TargetScore score;
+	/** Figures of the run for the explanation's record, in the order noted. */
+	final java.util.Map<String, Object> notes = new java.util.LinkedHashMap<>();
 
 	ExplanationRun(final PackedImage image, final PackedImage baseline, final Roi region, final double reference, final BatchedEvaluator evaluator,
 		final TargetScore score)
@@ -36,6 +38,11 @@ final class ExplanationRun {
 
 	int channels() {
 		return image.channels();
+	}
+
+	/** Records a figure of this run (how many windows a pass took) among the explanation's parameters. */
+	void note(final String key, final Object value) {
+		notes.put(key, value);
 	}
 
 	/** Scores of every perturbed image of {@code set} (one model evaluation each). */

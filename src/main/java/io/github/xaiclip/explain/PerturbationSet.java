@@ -17,8 +17,10 @@ public interface PerturbationSet {
 	void build(int i, float[] dest, int offset);
 
 	/**
-	 * Told the score of image {@code i} once it is known, in index order and on the thread that builds batches, so
-	 * that accumulating results hides behind the model's next batch. The default does nothing.
+	 * Told the score of image {@code i} once it is known, on the thread that builds batches, so that accumulating
+	 * results hides behind the model's next batch. Scores come in index order, except that cropped evaluations of a
+	 * {@link LocalPerturbationSet} come grouped by crop size (in index order within a group). The default does
+	 * nothing.
 	 */
 	default void scored(final int i, final double score) {}
 }

@@ -31,6 +31,19 @@ public final class TargetScore {
 		return sum / pixels.length;
 	}
 
+	int classIndex() {
+		return classIndex;
+	}
+
+	int numClasses() {
+		return numClasses;
+	}
+
+	/** The scored pixel indices (shared, not copied). */
+	int[] pixels() {
+		return pixels;
+	}
+
 	public int area() {
 		return pixels.length;
 	}

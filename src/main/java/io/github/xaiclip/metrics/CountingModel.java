@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.xaiclip.model.InputSpec;
+import io.github.xaiclip.model.ReceptiveField;
 import io.github.xaiclip.model.SegmentationModel;
 
 /**
@@ -16,6 +17,7 @@ public final class CountingModel implements SegmentationModel {
 	private final AtomicLong images = new AtomicLong();
 	private final AtomicLong batches = new AtomicLong();
 	private final AtomicLong nanos = new AtomicLong();
+	private final AtomicLong pixels = new AtomicLong();
 
 	public CountingModel(final SegmentationModel model) {
 		this.model = model;
@@ -24,6 +26,11 @@ public final class CountingModel implements SegmentationModel {
 	@Override
 	public InputSpec inputSpec() {
 		return model.inputSpec();
+	}
+
+	@Override
+	public ReceptiveField receptiveField() {
+		return model.receptiveField();
 	}
 
 	@Override
@@ -37,12 +44,18 @@ public final class CountingModel implements SegmentationModel {
 		model.predict(input, batch, height, width, output);
 		nanos.addAndGet(System.nanoTime() - t0);
 		images.addAndGet(batch);
+		pixels.addAndGet((long) batch * height * width);
 		batches.incrementAndGet();
 	}
 
 	/** Images evaluated (model evaluations). */
 	public long evaluations() {
 		return images.get();
+	}
+
+	/** Input pixels through the model: the images' areas summed (a crop counts its own area). */
+	public long pixels() {
+		return pixels.get();
 	}
 
 	public long batches() {
@@ -57,6 +70,7 @@ public final class CountingModel implements SegmentationModel {
 	public void reset() {
 		images.set(0);
 		batches.set(0);
+		pixels.set(0);
 		nanos.set(0);
 	}
 

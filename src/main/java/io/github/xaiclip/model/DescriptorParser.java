@@ -24,7 +24,6 @@ import io.github.xaiclip.model.ModelDescriptor.Encoder;
 import io.github.xaiclip.model.ModelDescriptor.Input;
 import io.github.xaiclip.model.ModelDescriptor.Kind;
 import io.github.xaiclip.model.ModelDescriptor.Output;
-import io.github.xaiclip.model.ModelDescriptor.ReceptiveField;
 import io.github.xaiclip.model.ModelDescriptor.Tokenizer;
 
 /**
@@ -43,6 +42,7 @@ final class DescriptorParser {
 		"preprocessing", "pixel_size", "receptive_field");
 
 	private static final String SIZE = "[width, height] or {multiple_of: n}";
+	private static final String RECEPTIVE_FIELD = "a mapping {radius: <pixels>, stride: <total downsampling>} or {global: true}";
 	private static final String TOKENIZER = "none or {type: clip-bpe, vocab: <file>, merges: <file>, length: <n>}";
 
 	private final Path source;
@@ -112,12 +112,7 @@ final class DescriptorParser {
 		final Input input = input(top.section("input", "a mapping {" + (kind == Kind.SEGMENTATION ? "name, " : "") + "axes, size, channels}"), kind);
 		final Preprocessing preprocessing = preprocessing(top);
 		final double[] pixelSize = top.has("pixel_size") ? pixelSize(top.get("pixel_size", "")) : null;
-		ReceptiveField receptiveField = null;
-		if (top.has("receptive_field")) {
-			final Section s = top.section("receptive_field", "a mapping {radius, stride}");
-			s.allowOnly("", List.of("radius", "stride"));
-			receptiveField = new ReceptiveField(s.integer("radius", 0), s.integer("stride", 1));
-		}
+		final ReceptiveField receptiveField = top.has("receptive_field") ? receptiveField(top.section("receptive_field", RECEPTIVE_FIELD)) : null;
 
 		if (kind == Kind.SEGMENTATION) {
 			final String signature = top.has("signature") ? top.text("signature") : "serving_default";
@@ -221,6 +216,18 @@ final class DescriptorParser {
 		final double d = asNumber(field, value);
 		if (d <= 0) throw fail(field, "expected a positive size in mm, got " + describe(value));
 		return d;
+	}
+
+	/** {@code {radius, stride}} of a fully convolutional model, or {@code {global: true}} for one with global context. */
+	private ReceptiveField receptiveField(final Section s) {
+		s.allowOnly("", List.of("radius", "stride", "global"));
+		if (!s.has("global")) return ReceptiveField.bounded(s.integer("radius", 0), s.integer("stride", 1));
+		final Object global = s.get("global", "true");
+		if (!Boolean.TRUE.equals(global))
+			throw fail(s.field("global"), "expected true (for a bounded field leave global out and give radius and stride), got " + describe(global));
+		for (final String key : new String[] { "radius", "stride" })
+			if (s.has(key)) throw fail(s.field(key), "not used with global: true (a global field has no radius or stride)");
+		return ReceptiveField.global("declared global in " + source.getFileName());
 	}
 
 	private Encoder encoder(final Section top, final String key) {

@@ -62,6 +62,33 @@ public final class GridAdaptedModel implements SegmentationModel {
 		return model.classNames();
 	}
 
+	/**
+	 * The wrapped model's field, in image pixels, when the image reaches the model unresampled: crops then pad at
+	 * the image's far edges exactly as the whole image does, provided they start at multiples of the model's size
+	 * multiple too, so the stride becomes the least common multiple of both. Global when the image is resampled
+	 * (a crop's grid would not be the image's) or resized to a fixed size.
+	 */
+	@Override
+	public ReceptiveField receptiveField() {
+		if (scaleX != 1 || scaleY != 1)
+			return ReceptiveField.global("the image is resampled to the model's pixel size, so a crop would not fall on the model's grid");
+		final InputSpec spec = model.inputSpec();
+		if (spec.isFixed()) return ReceptiveField.global("the model takes one fixed size, so a crop would be resized");
+		final ReceptiveField f = model.receptiveField();
+		if (f == null || f.isGlobal()) return f;
+		return ReceptiveField.bounded(f.radius(), lcm(f.stride(), spec.multipleOf()));
+	}
+
+	private static int lcm(final int a, final int b) {
+		int x = a, y = b;
+		while (y != 0) {
+			final int t = x % y;
+			x = y;
+			y = t;
+		}
+		return a / x * b;
+	}
+
 	/** The {@code {width, height}} of the image the model receives for an image of {@code width x height}. */
 	public int[] modelGrid(final int width, final int height) {
 		final InputSpec spec = model.inputSpec();

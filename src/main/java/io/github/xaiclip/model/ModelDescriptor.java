@@ -140,7 +140,10 @@ public abstract class ModelDescriptor {
 		return pixelSize == null ? null : pixelSize.clone();
 	}
 
-	/** The model's receptive field, or null when the descriptor names none. */
+	/**
+	 * The model's receptive field ({@code receptive_field: {radius, stride}} or {@code {global: true}}), or null when
+	 * the descriptor names none.
+	 */
 	public ReceptiveField receptiveField() {
 		return receptiveField;
 	}
@@ -369,26 +372,6 @@ public abstract class ModelDescriptor {
 		/** Tokens per text (padded or truncated), or 0 for none. */
 		public int length() {
 			return length;
-		}
-	}
-
-	/** {@code receptive_field}: how far (pixels) an output pixel sees, and the model's output stride. */
-	public static final class ReceptiveField {
-
-		private final int radius;
-		private final int stride;
-
-		ReceptiveField(final int radius, final int stride) {
-			this.radius = radius;
-			this.stride = stride;
-		}
-
-		public int radius() {
-			return radius;
-		}
-
-		public int stride() {
-			return stride;
 		}
 	}
 }

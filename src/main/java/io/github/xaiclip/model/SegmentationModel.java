@@ -38,6 +38,15 @@ public interface SegmentationModel extends AutoCloseable {
 	 */
 	void predict(float[] input, int batch, int height, int width, float[] output);
 
+	/**
+	 * How far a change of the input reaches in the output, in this model's input pixels, as the model declares it:
+	 * bounded (cropped evaluation is exact), global (it is not), or null when the model declares nothing (the
+	 * default; an explanation engine may then estimate it by probing).
+	 */
+	default ReceptiveField receptiveField() {
+		return null;
+	}
+
 	/** Index of a class by name. */
 	default int classIndex(final String name) {
 		final int i = classNames().indexOf(name);

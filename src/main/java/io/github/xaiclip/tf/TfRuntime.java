@@ -76,7 +76,7 @@ public final class TfRuntime implements ModelRuntime {
 		check(d, options, s.signature());
 		final Key key = new Key(folder(folder), options);
 		return new TfSegmentationModel(acquire(key), releaser(key), s.signature(), d.input().name(), s.output().name(),
-			d.input().axes() == ModelDescriptor.Axes.BCYX, s.output().activation(), d.input().spec(), s.classes(), folder.toString());
+			d.input().axes() == ModelDescriptor.Axes.BCYX, s.output().activation(), d.input().spec(), d.receptiveField(), s.classes(), folder.toString());
 	}
 
 	@Override
@@ -108,6 +108,8 @@ public final class TfRuntime implements ModelRuntime {
 				for (final OpSafety.Finding f : OpSafety.check(info, new LinkedHashSet<>(d.tags()), sig))
 					problems.add(folder + ": signature '" + sig + "' reaches op " + f);
 		}
+		if (d != null) report.append(System.lineSeparator()).append("receptive field: ").append(d.receptiveField() == null
+			? "not declared (cropped explanations need it declared, or probed: Cropping.AUTO, inspect --probe)" : d.receptiveField() + " (declared)");
 		report.append(System.lineSeparator()).append(problems.isEmpty() ? "descriptor: fits the SavedModel; all ops allowed" : "problems:");
 		for (final String p : problems)
 			report.append(System.lineSeparator()).append("  ").append(p);

@@ -14,6 +14,7 @@ import org.tensorflow.types.TFloat32;
 
 import io.github.xaiclip.model.InputSpec;
 import io.github.xaiclip.model.ModelDescriptor.Activation;
+import io.github.xaiclip.model.ReceptiveField;
 import io.github.xaiclip.model.SegmentationModel;
 
 /**
@@ -35,6 +36,7 @@ public final class TfSegmentationModel implements SegmentationModel {
 	private final boolean channelsFirst;
 	private final Activation activation;
 	private final InputSpec spec;
+	private final ReceptiveField receptiveField;
 	private final List<String> classes;
 	private final String name;
 	private volatile int maxBatch = Integer.MAX_VALUE;
@@ -46,11 +48,12 @@ public final class TfSegmentationModel implements SegmentationModel {
 	 * @param inputKey      the signature's input key
 	 * @param outputKey     the signature's output key
 	 * @param channelsFirst {@code bcyx} tensors instead of {@code byxc}
+	 * @param receptiveField what the descriptor declares, or null
 	 * @param name          for messages, e.g. the model folder
 	 */
 	public TfSegmentationModel(final SavedModelBundle bundle, final Runnable onClose, final String signature, final String inputKey,
-		final String outputKey, final boolean channelsFirst, final Activation activation, final InputSpec spec, final List<String> classes,
-		final String name)
+		final String outputKey, final boolean channelsFirst, final Activation activation, final InputSpec spec, final ReceptiveField receptiveField,
+		final List<String> classes, final String name)
 	{
 		this.bundle = bundle;
 		this.onClose = onClose;
@@ -66,6 +69,7 @@ public final class TfSegmentationModel implements SegmentationModel {
 		this.channelsFirst = channelsFirst;
 		this.activation = activation;
 		this.spec = spec;
+		this.receptiveField = receptiveField;
 		this.classes = Collections.unmodifiableList(classes);
 		this.name = name;
 	}
@@ -73,6 +77,11 @@ public final class TfSegmentationModel implements SegmentationModel {
 	@Override
 	public InputSpec inputSpec() {
 		return spec;
+	}
+
+	@Override
+	public ReceptiveField receptiveField() {
+		return receptiveField;
 	}
 
 	@Override

@@ -74,7 +74,10 @@ public final class DemoModels {
 			+ "format: tensorflow-saved-model\n" + "tags: [serve]\n" + "signature: serving_default\n"
 			+ "input: {name: image, axes: byxc, size: {multiple_of: 4}, channels: 1}\n" + "preprocessing: {type: window, min: " + (int) DemoData.WINDOW_MIN
 			+ ", max: " + (int) DemoData.WINDOW_MAX + "}\n" + "output: {name: probabilities, axes: byxc, activation: none}\n" + "classes: ["
-			+ String.join(", ", DemoData.CLASSES) + "]\n" + String.format(Locale.ROOT, "pixel_size: [%s, %s]%n", px[0], px[1]);
+			+ String.join(", ", DemoData.CLASSES) + "]\n" + String.format(Locale.ROOT, "pixel_size: [%s, %s]%n", px[0], px[1])
+			+ "# two poolings (stride 4); an output pixel sees 26 px: 4 at level 1 (+1 pooling), 8 at level 2 (+2 pooling), 8 at level 3, and\n"
+			+ "# the bilinear upsamplings' neighbours (+3); cropped explanations rely on it\n"
+			+ "receptive_field: {radius: " + UNet.RECEPTIVE_RADIUS + ", stride: " + UNet.STRIDE + "}\n";
 	}
 
 	private static String report(final SegmentationTrainer.Trained u, final ClipTrainer.Trained c, final ClipTrainer.Evaluation e, final long seed,

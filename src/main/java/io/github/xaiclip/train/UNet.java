@@ -14,6 +14,15 @@ import org.tensorflow.types.TInt32;
  */
 final class UNet {
 
+	/** Total downsampling: two 2x2 poolings. */
+	static final int STRIDE = 4;
+	/**
+	 * How far (px, along either axis) an output pixel sees: the 1D dependency of the graph below followed layer by
+	 * layer (3x3 convolutions, 2x2 pooling, TensorFlow's bilinear resize without half-pixel centres) reaches 22 to 26
+	 * pixels depending on the output pixel's phase.
+	 */
+	static final int RECEPTIVE_RADIUS = 26;
+
 	private UNet() {}
 
 	/** Logits {@code [b, h, w, classes]} of {@code image [b, h, w, channels]}. */

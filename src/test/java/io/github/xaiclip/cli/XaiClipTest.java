@@ -56,6 +56,10 @@ class XaiClipTest {
 		assertEquals(0, XaiClip.run("inspect", unet.toString()), err());
 		assertTrue(out().contains("serving_default"), out());
 		assertTrue(out().contains("fits the SavedModel"), out());
+		assertTrue(out().contains("receptive field: radius 26 px, stride 4 (declared)"), out());
+		assertEquals(0, XaiClip.run("inspect", "--probe", "126", unet.toString()), err());
+		// 126 is rounded up to 128, a size the U-Net takes; there the crops cannot be smaller than the image
+		assertTrue(out().contains("receptive field, probed: radius ") && out().contains("(probed on 128x128 with "), out());
 	}
 
 	@Test
@@ -121,7 +125,8 @@ class XaiClipTest {
 	@Test
 	void benchComparesTheModesAndWritesItsReport(@TempDir final Path tmp) throws Exception {
 		final Path report = tmp.resolve("docs").resolve("benchmarks.md");
-		assertEquals(0, XaiClip.run("bench", "--cases", "2", "--repeats", "1", "--masks", "48", "--samples", "48", "--write", report.toString()), err());
+		assertEquals(0, XaiClip.run("bench", "--cases", "paper", "--limit", "2", "--repeats", "1", "--masks", "48", "--samples", "48", "--write",
+			report.toString()), err());
 		final String md = new String(Files.readAllBytes(report), StandardCharsets.UTF_8);
 		assertTrue(md.contains("2 cases") && md.contains("| occlusion | roi |") && md.contains("| lime | full |"), md);
 		// roi mode of occlusion evaluates only the windows near the region: far fewer than full mode
@@ -131,5 +136,17 @@ class XaiClipTest {
 			evaluations.put(m.group(1), Integer.parseInt(m.group(2)));
 		assertTrue(evaluations.get("roi") * 2 < evaluations.get("full"), evaluations.toString());
 		assertTrue(md.contains("Batched against single-image passes"), md);
+
+		// the cost comparisons, on small large slices, replace only their own sections
+		assertEquals(0, XaiClip.run("bench", "--cases", "crop,refine", "--limit", "1", "--repeats", "1", "--large", "64", "--fine", "8/4", "--coarse",
+			"16/8", "--write", report.toString()), err());
+		final String both = new String(Files.readAllBytes(report), StandardCharsets.UTF_8);
+		assertTrue(both.contains(md.substring(md.indexOf("<!-- bench:paper begin -->"), md.indexOf("<!-- bench:paper end -->"))), "paper kept:\n" + both);
+		assertTrue(both.indexOf("<!-- bench:paper end -->") < both.indexOf("<!-- bench:crop begin -->")
+			&& both.indexOf("<!-- bench:crop end -->") < both.indexOf("<!-- bench:refine begin -->"), both);
+		assertTrue(both.contains("| native 122x101 | 1 | 8/4 | cropped |") && both.contains("| 64x64 | 1 | 8/4 | whole image |"), both);
+		assertTrue(both.contains("| fraction | evaluations | ratio | Dice | change | IoU | change |") && both.contains("**Total reduction"), both);
+		assertEquals(2, XaiClip.run("bench", "--cases", "crops"));
+		assertTrue(err().contains("--cases: expected names among paper, crop, refine, got 'crops'"), err());
 	}
 }

@@ -143,7 +143,9 @@ class MethodsTest {
 		assertEquals("disk", e.targetClass());
 		assertEquals(11L, e.seed().getAsLong());
 		assertEquals(Arrays.asList("superpixels", "compactness", "samples", "kernel_width", "ridge", "seed", "fill", "mode", "target", "roi_margin",
-			"batch_size"), Arrays.asList(e.parameters().keySet().toArray()));
+			"batch_size", "evaluation", "evaluation_reason", "receptive_field"), Arrays.asList(e.parameters().keySet().toArray()));
+		assertEquals("full-image", e.parameters().get("evaluation"));
+		assertEquals("the model declares no receptive field", e.parameters().get("evaluation_reason"));
 		assertEquals(4, e.parameters().get("batch_size"));
 		assertEquals(2.0, e.parameters().get("roi_margin"));
 		assertTrue(e.seconds() > 0);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class GridAdaptedModelTest {
 
 	/** P(on) = the input value; records the grids it is given and the last input. */
-	static final class Probe implements SegmentationModel {
+	static class Probe implements SegmentationModel {
 
 		final InputSpec spec;
 		final List<int[]> grids = new ArrayList<>();
@@ -45,6 +45,25 @@ class GridAdaptedModelTest {
 				output[2 * i + 1] = input[i];
 			}
 		}
+	}
+
+	@Test
+	void receptiveFieldPassesThroughOnlyWithoutResampling() {
+		final Probe multiple = new Probe(InputSpec.multipleOf(1, 6)) {
+
+			@Override
+			public ReceptiveField receptiveField() {
+				return ReceptiveField.bounded(10, 4);
+			}
+		};
+		// crops must start at multiples of the stride and of the size multiple, so that they pad like the whole image
+		assertEquals(ReceptiveField.bounded(10, 12), GridAdaptedModel.adapt(multiple, null, null).receptiveField());
+		assertEquals(ReceptiveField.bounded(10, 12), GridAdaptedModel.adapt(multiple, new double[] { 3, 3 }, new double[] { 3, 3 }).receptiveField());
+		final ReceptiveField resampled = GridAdaptedModel.adapt(multiple, new double[] { 3, 3 }, new double[] { 1, 1 }).receptiveField();
+		assertTrue(resampled.isGlobal(), resampled.toString());
+		assertTrue(resampled.globalReason().contains("resampled"), resampled.toString());
+		assertTrue(GridAdaptedModel.adapt(new Probe(InputSpec.fixed(1, 16, 16)), null, null).receptiveField().isGlobal());
+		assertEquals(null, GridAdaptedModel.adapt(new Probe(InputSpec.multipleOf(1, 4)), null, null).receptiveField(), "nothing declared");
 	}
 
 	static float[] image(final int w, final int h, final int batch) {

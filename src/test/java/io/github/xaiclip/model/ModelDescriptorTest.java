@@ -120,8 +120,8 @@ class ModelDescriptorTest {
 		assertEquals(-160, d.preprocessing().min(), 0);
 		assertEquals(240, d.preprocessing().max(), 0);
 		assertArrayEquals(new double[] { 0.8, 1.5 }, d.pixelSize());
-		assertEquals(20, d.receptiveField().radius());
-		assertEquals(2, d.receptiveField().stride());
+		assertEquals(ReceptiveField.bounded(20, 2), d.receptiveField());
+		assertFalse(d.receptiveField().isGlobal());
 
 		final ModelDescriptor.Segmentation s = d.asSegmentation();
 		assertSame(d, s);
@@ -290,6 +290,32 @@ class ModelDescriptorTest {
 		assertRefused(with(SEGMENTATION, "receptive_field", "receptive_field: {radius: 3}"), "receptive_field.stride: missing (expected an integer >= 1)");
 		assertRefused(with(SEGMENTATION, "receptive_field", "receptive_field: {radius: -1, stride: 1}"),
 			"receptive_field.radius: expected an integer >= 0, got -1");
+	}
+
+	@Test
+	void receptiveFieldIsBoundedOrDeclaredGlobal() {
+		final ReceptiveField global = ModelDescriptor.read(write(with(SEGMENTATION, "receptive_field", "receptive_field: {global: true}")))
+			.receptiveField();
+		assertTrue(global.isGlobal());
+		assertEquals("global (declared global in xai-clip.yaml)", global.toString());
+		assertEquals(ReceptiveField.bounded(0, 1),
+			ModelDescriptor.read(write(with(SEGMENTATION, "receptive_field", "receptive_field: {radius: 0, stride: 1}"))).receptiveField());
+		assertRefused(with(SEGMENTATION, "receptive_field", "receptive_field: {global: false}"),
+			"receptive_field.global: expected true (for a bounded field leave global out and give radius and stride), got false");
+		assertRefused(with(SEGMENTATION, "receptive_field", "receptive_field: {global: yes please}"),
+			"receptive_field.global: expected true (for a bounded field leave global out and give radius and stride), got 'yes please'");
+		assertRefused(with(SEGMENTATION, "receptive_field", "receptive_field: {global: true, radius: 20}"),
+			"receptive_field.radius: not used with global: true");
+		assertRefused(with(SEGMENTATION, "receptive_field", "receptive_field: {global: true, stride: 4}"),
+			"receptive_field.stride: not used with global: true");
+		assertRefused(with(SEGMENTATION, "receptive_field", "receptive_field: {radius: 20, stride: 4, margin: 2}"),
+			"receptive_field.margin: unknown key; known keys: radius, stride, global");
+		assertRefused(with(SEGMENTATION, "receptive_field", "receptive_field: 20"),
+			"receptive_field: expected a mapping {radius: <pixels>, stride: <total downsampling>} or {global: true}, got 20");
+		assertRefused(with(SEGMENTATION, "receptive_field", "receptive_field: {radius: 20, stride: 0}"),
+			"receptive_field.stride: expected an integer >= 1, got 0");
+		assertRefused(with(SEGMENTATION, "receptive_field", "receptive_field: {radius: 2.5, stride: 1}"),
+			"receptive_field.radius: expected an integer >= 0, got 2.5");
 	}
 
 	@Test

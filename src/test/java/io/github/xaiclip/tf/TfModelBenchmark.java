@@ -65,7 +65,7 @@ public class TfModelBenchmark {
 		bundle = SavedModelBundle.loader(dir.toString()).withTags("serve")
 			.withConfigProto(ConfigProto.newBuilder().setIntraOpParallelismThreads(2).setInterOpParallelismThreads(1).build()).load();
 		model = new TfSegmentationModel(bundle, () -> {}, "serving_default", "image", "probabilities", false, ModelDescriptor.Activation.NONE,
-			InputSpec.multipleOf(1, 2), Arrays.asList("0", "1", "2", "3", "4", "5"), "unet");
+			InputSpec.multipleOf(1, 2), null, Arrays.asList("0", "1", "2", "3", "4", "5"), "unet");
 		input = new float[batch * SIZE * SIZE];
 		for (int i = 0; i < input.length; i++)
 			input[i] = (float) Math.sin(i * 0.001);

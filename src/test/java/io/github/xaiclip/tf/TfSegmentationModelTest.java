@@ -42,7 +42,7 @@ class TfSegmentationModelTest {
 	}
 
 	static TfSegmentationModel model(final SavedModelBundle b, final String output, final ModelDescriptor.Activation a) {
-		return new TfSegmentationModel(b, () -> {}, "serving_default", "image", output, b == first, a, InputSpec.any(1), CLASSES, "test model");
+		return new TfSegmentationModel(b, () -> {}, "serving_default", "image", output, b == first, a, InputSpec.any(1), null, CLASSES, "test model");
 	}
 
 	static float[] images(final int n, final int w, final int h) {
@@ -119,7 +119,7 @@ class TfSegmentationModelTest {
 	@Test
 	void aWrongOutputShapeIsAClearError() {
 		final TfSegmentationModel wrongClasses = new TfSegmentationModel(last, () -> {}, "serving_default", "image", "probabilities", false,
-			ModelDescriptor.Activation.NONE, InputSpec.any(1), Arrays.asList("background", "a"), "liver-model");
+			ModelDescriptor.Activation.NONE, InputSpec.any(1), null, Arrays.asList("background", "a"), "liver-model");
 		final IllegalStateException e = assertThrows(IllegalStateException.class, () -> wrongClasses.predict(new float[16], 1, 4, 4, new float[32]));
 		assertTrue(e.getMessage().startsWith("liver-model: output 'probabilities' has shape [1, 4, 4, 3], expected [1, 4, 4, 2]"), e.getMessage());
 	}

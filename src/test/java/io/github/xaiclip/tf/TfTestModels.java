@@ -65,6 +65,33 @@ final class TfTestModels {
 		}
 	}
 
+	/**
+	 * A segmenter with global context, 2 classes, any size: a 3x3 convolution plus the mean of the whole image
+	 * added to every pixel's organ logit, then softmax; signature serving_default: image [-1, -1, -1, 1] -> probabilities.
+	 */
+	static void globalContext(Path dir) throws IOException {
+		try (Graph g = new Graph()) {
+			Ops tf = Ops.create(g);
+			Placeholder<TFloat32> image = tf.withName("image").placeholder(TFloat32.class,
+					Placeholder.shape(Shape.of(-1, -1, -1, 1)));
+			float[][][][] k = new float[3][3][1][2];
+			for (int y = 0; y < 3; y++) {
+				for (int x = 0; x < 3; x++) {
+					k[y][x][0][1] = 1f / 9;
+				}
+			}
+			Operand<TFloat32> local = tf.nn.conv2d(image, tf.constant(k), UNIT_STRIDES, "SAME");
+			Operand<TFloat32> mean = tf.math.mean(image, tf.constant(new int[] {1, 2}),
+					org.tensorflow.op.math.Mean.keepDims(true));
+			// the mean goes to the organ's logit only: added to both, softmax would cancel it
+			Operand<TFloat32> logits = tf.math.mul(tf.math.add(local, tf.math.mul(mean, tf.constant(new float[] {0f, 1f}))),
+					tf.constant(4f));
+			Operand<TFloat32> probabilities = tf.withName("probabilities").nn.softmax(logits);
+			export(g, dir, Signature.builder("serving_default").input("image", image)
+					.output("probabilities", probabilities).build());
+		}
+	}
+
 	private static Operand<TFloat32> logits(Ops tf, Operand<TFloat32> image) {
 		float[][][][] k = new float[3][3][1][3];
 		for (int c = 0; c < 3; c++) {
