@@ -50,6 +50,18 @@ final class ExplainOptions {
 	@Option(names = "--stride", paramLabel = "PX", description = "occlusion stride (default: ${DEFAULT-VALUE})")
 	int stride = 4;
 
+	@Option(names = "--refine", paramLabel = "W,S", split = ",", arity = "1",
+		description = "adaptive occlusion: first windows W at stride S, then the fine windows only where that coarse map is high, e.g. 12,6")
+	int[] refine;
+
+	@Option(names = "--refine-fraction", paramLabel = "F",
+		description = "with --refine: refine where the coarse saliency reaches F of its maximum (default: ${DEFAULT-VALUE})")
+	double refineFraction = 0.3;
+
+	@Option(names = "--cropping", paramLabel = "HOW", description = "occlusion on crops around each window, exact within the model's receptive field: "
+		+ "declared (when xai-clip.yaml declares it), auto (probe the model when it does not), off (default: ${DEFAULT-VALUE})")
+	String cropping = "declared";
+
 	@Option(names = "--fill", paramLabel = "FILL", description = "what perturbed pixels become: zero, mean, blur[:sigma], constant:V (default: ${DEFAULT-VALUE})")
 	String fill = "zero";
 
@@ -149,7 +161,14 @@ final class ExplainOptions {
 			.roiValue(roiValue == null ? Double.NaN : roiValue).method(methodName).mode(m).roiMarginMm(roiMarginMm).window(window).stride(stride).fill(fill)
 			.masks(masks).cell(cell).keepProbability(keep).superpixels(superpixels).samples(samples).seed(seed).batchSize(batchSize)
 			.faithfulnessSteps(faithfulnessSteps).gtValue(gtValue == null ? Double.NaN : gtValue).pixelSizeMm(pixelSize)
-			.memoryBudget(memoryBudget == null ? null : MemoryBudget.parse(memoryBudget));
+			.memoryBudget(memoryBudget == null ? null : MemoryBudget.parse(memoryBudget)).refine(coarse(0), coarse(1), refineFraction)
+			.cropping(io.github.xaiclip.explain.Cropping.parse(cropping));
+	}
+
+	private int coarse(final int i) {
+		if (refine == null) return 0;
+		if (refine.length != 2) throw new IllegalArgumentException("--refine: expected the coarse window and stride, e.g. 12,6");
+		return refine[i];
 	}
 
 	io.github.xaiclip.model.RuntimeOptions runtime() {

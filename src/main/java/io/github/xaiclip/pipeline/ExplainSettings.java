@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import io.github.xaiclip.explain.Cropping;
 import io.github.xaiclip.explain.Fill;
 import io.github.xaiclip.explain.Lime;
 import io.github.xaiclip.explain.Mode;
@@ -70,6 +71,9 @@ public final class ExplainSettings {
 	double gtValue = Double.NaN;
 	double[] pixelSizeMm;
 	MemoryBudget memoryBudget;
+	int coarseWindow, coarseStride;
+	double refineFraction = 0.3;
+	Cropping cropping = Cropping.DECLARED;
 
 	public ExplainSettings segModel(final Path dir) {
 		segModel = dir;
@@ -189,6 +193,27 @@ public final class ExplainSettings {
 		return this;
 	}
 
+	/**
+	 * Adaptive occlusion: a coarse pass with {@code coarseWindow} windows at {@code coarseStride}, then the fine
+	 * windows only where the coarse saliency reaches {@code fraction} of its maximum; 0 for no coarse pass.
+	 */
+	public ExplainSettings refine(final int coarseWindow, final int coarseStride, final double fraction) {
+		this.coarseWindow = coarseWindow;
+		this.coarseStride = coarseStride;
+		this.refineFraction = fraction;
+		return this;
+	}
+
+	/** Whether occlusion runs the model on crops around each window where its receptive field allows. */
+	public ExplainSettings cropping(final Cropping c) {
+		cropping = c == null ? Cropping.DECLARED : c;
+		return this;
+	}
+
+	public Cropping cropping() {
+		return cropping;
+	}
+
 	/** The memory one slice's explanation may take; null for {@link MemoryBudget#auto()}. */
 	public ExplainSettings memoryBudget(final MemoryBudget budget) {
 		memoryBudget = budget;
@@ -267,8 +292,11 @@ public final class ExplainSettings {
 	public PerturbationMethod perturbation(final String name) {
 		final Fill f = Fill.parse(fill);
 		switch (name == null ? "" : name.trim().toLowerCase(Locale.ROOT)) {
-			case "occlusion":
-				return Occlusion.builder().window(window).stride(stride).fill(f).build();
+			case "occlusion": {
+				final Occlusion.Builder b = Occlusion.builder().window(window).stride(stride).fill(f);
+				if (coarseWindow > 0) b.refine(coarseWindow, coarseStride, refineFraction);
+				return b.build();
+			}
 			case "rise":
 				return Rise.builder().masks(masks).cell(cell).keepProbability(keepProbability).seed(seed).fill(f).build();
 			case "lime":

@@ -236,7 +236,8 @@ public final class Explainer implements AutoCloseable {
 	public SliceResult explain(final Prepared p, final PerturbationMethod method, final Mode mode) {
 		final int batch = settings.memoryBudget().batchSize(p.model, p.segInput.width(), p.segInput.height(), settings.batchSize,
 			p.input.image + " slice " + p.input.slice);
-		final ExplanationEngine engine = new ExplanationEngine(p.model).batchSize(batch).listener(listener).canceled(canceled);
+		final ExplanationEngine engine = new ExplanationEngine(p.model).batchSize(batch).listener(listener).canceled(canceled)
+			.cropping(settings.cropping());
 		final Explanation e = engine.explain(p.segImage, Target.ofClass(settings.target), method, mode, p.roi, p.marginPx);
 		SaliencyMetrics.Overlap overlap = null;
 		if (p.truth != null && p.truth.area() > 0) overlap = SaliencyMetrics.overlap(e.saliency(), p.truth);
