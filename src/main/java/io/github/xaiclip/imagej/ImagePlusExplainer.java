@@ -36,9 +36,6 @@ import net.imglib2.type.numeric.real.FloatType;
  */
 final class ImagePlusExplainer {
 
-	/** The region sources as commands name them. */
-	static final String[] ROI_SOURCES = { "text", "selection", "label", "prediction", "none" };
-
 	/** One explanation to make of each plane: a method in a mode. */
 	static final class Run {
 
@@ -74,7 +71,6 @@ final class ImagePlusExplainer {
 		final List<List<SliceResult>> byRun = new ArrayList<>();
 		final List<ij.gui.Roi> regions = new ArrayList<>();
 		final List<String> notes = new ArrayList<>();
-		final List<Integer> planes = new ArrayList<>();
 	}
 
 	private final Host host;
@@ -192,7 +188,6 @@ final class ImagePlusExplainer {
 				}
 				if (prepared.roi() != null)
 					out.regions.add(Displays.selection(prepared.roi(), regionName(s, r.roiSource, plane, planes.size() > 1), imp.getStackSize() > 1 ? plane : 0));
-				out.planes.add(plane);
 			}
 		}
 		host.progress(1);

@@ -111,6 +111,17 @@ class Ij1MacroTest {
 	}
 
 	@Test
+	void localizeAndModelInfoRunFromMacrosToo() {
+		final String[] r = macro("setBatchMode(true);\nopen('" + SLICES.resolve("images/ct_z22.tif") + "');\n" //
+			+ "run('Localize Region from Text...', 'clip_model=[" + CLIP + "] prompt=liver slices=current');\n" //
+			+ "s = getTitle() + ' ' + bitDepth() + ' ' + selectionType();\n" //
+			+ "run('Model Info...', 'model=[" + UNET + "]');\n" //
+			+ "return s;\n");
+		assertEquals("ct_z22_similarity 32 4", r[0], "a 32-bit similarity map with the region as its (traced) selection");
+		assertTrue(r[1].contains("descriptor: fits the SavedModel"), r[1]);
+	}
+
+	@Test
 	void badInputIsOneLogLineAndStopsTheMacro() {
 		final int rowsBefore = ResultsTables.get().size();
 		String[] r = macro("setBatchMode(true);\nrun('Explain Segmentation...', 'seg_model=[" + UNET + "] target=liver roi_source=prediction');\n"
