@@ -64,11 +64,10 @@ final class ImagePlusExplainer {
 		List<Run> runs = new ArrayList<>();
 	}
 
-	/** What a request gave: rows in run order per plane, a map per run and plane, the region per plane. */
+	/** What a request gave: the rows (per plane, its runs in order), the region per plane, the notes. */
 	static final class Result {
 
 		final List<SliceResult> rows = new ArrayList<>();
-		final List<List<SliceResult>> byRun = new ArrayList<>();
 		final List<ij.gui.Roi> regions = new ArrayList<>();
 		final List<String> notes = new ArrayList<>();
 	}
@@ -145,8 +144,6 @@ final class ImagePlusExplainer {
 		if (r.gtImage != null) out.notes.addAll(companionNotes(r.gtImage, "gt_labels"));
 		for (final String n : out.notes)
 			host.note(n);
-		for (int i = 0; i < r.runs.size(); i++)
-			out.byRun.add(new ArrayList<>());
 
 		final String name = imp.getTitle();
 		final int total = planes.size() * r.runs.size();
@@ -184,7 +181,6 @@ final class ImagePlusExplainer {
 						throw canceled(i, planes.size());
 					}
 					out.rows.add(result);
-					out.byRun.get(k).add(result);
 				}
 				if (prepared.roi() != null)
 					out.regions.add(Displays.selection(prepared.roi(), regionName(s, r.roiSource, plane, planes.size() > 1), imp.getStackSize() > 1 ? plane : 0));
