@@ -256,7 +256,7 @@ public final class Images {
 	}
 
 	/** mm per one {@code unit}, or 0 for no length unit ("pixel", "inch" counts as a length). */
-	static double mmPerUnit(final String unit) {
+	public static double mmPerUnit(final String unit) {
 		final String u = unit == null ? "" : unit.trim().toLowerCase(Locale.ROOT);
 		switch (u) {
 			case "mm": case "millimeter": case "millimetre": return 1;

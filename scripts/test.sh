@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The project's tests, as CI runs them: the Maven build (unit tests, SciJava and macro tests, the jar and the
+# distribution zips), then the end-to-end test in a real ImageJ under Xvfb (scripts/imagej-e2e.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TF_CPP_MIN_LOG_LEVEL=2
+mvn -B -ntp verify
+scripts/imagej-e2e.sh
