@@ -1,8 +1,20 @@
 #!/usr/bin/env bash
 # The project's tests, as CI runs them: the Maven build (unit tests, SciJava and macro tests, the jar and the
-# distribution zips), then the end-to-end test in a real ImageJ under Xvfb (scripts/imagej-e2e.sh).
+# distribution zips), then the end-to-end test in a real ImageJ under Xvfb (scripts/imagej-e2e.sh
+# a real single-node SLURM cluster (starts munge, slurmctld and slurmd; writes /etc/slurm): as root only
+if [ "$(id -u)" = 0 ]; then
+	scripts/slurm/test-local-slurm.sh
+else
+	echo "test.sh: the SLURM job-array test needs root (it starts SLURM's daemons); skipped"
+fi).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TF_CPP_MIN_LOG_LEVEL=2
 mvn -B -ntp verify
 scripts/imagej-e2e.sh
+# a real single-node SLURM cluster (starts munge, slurmctld and slurmd; writes /etc/slurm): as root only
+if [ "$(id -u)" = 0 ]; then
+	scripts/slurm/test-local-slurm.sh
+else
+	echo "test.sh: the SLURM job-array test needs root (it starts SLURM's daemons); skipped"
+fi

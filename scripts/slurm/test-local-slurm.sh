@@ -14,11 +14,17 @@ if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null
 fi
 
+marker="# written by xai-clip's scripts/slurm/test-local-slurm.sh"
+if [ -f /etc/slurm/slurm.conf ] && ! grep -qF "$marker" /etc/slurm/slurm.conf; then
+	echo "test-local-slurm: /etc/slurm/slurm.conf exists and is not this test's; not touching a real SLURM set-up" >&2
+	exit 2
+fi
 host=$(hostname -s)
 cpus=$(nproc)
 mem=$(awk '/MemTotal/ { print int($2 / 1024) - 1024 }' /proc/meminfo)
 mkdir -p /etc/slurm /var/spool/slurmctld /var/spool/slurmd /var/log/slurm /run/munge /etc/munge
 cat > /etc/slurm/slurm.conf <<CONF
+$marker
 ClusterName=xaiclip-test
 SlurmctldHost=$host
 SlurmUser=root
@@ -54,7 +60,7 @@ done
 sinfo
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"; pkill -x slurmd || true; pkill -x slurmctld || true' EXIT
 mkdir -p "$work/in"
 for name in a b c d; do
 	cp test-data/totalseg-abdomen-ct/example_ct_sm.nii.gz "$work/in/ct_$name.nii.gz"
