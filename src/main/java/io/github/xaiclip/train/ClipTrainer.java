@@ -164,6 +164,8 @@ final class ClipTrainer {
 	float scale = 10;
 	int logEvery = 100;
 	Prompts prompts = Prompts.ct();
+	/** The preprocessing the descriptor declares, as YAML. */
+	String preprocessing = DemoDomain.CT.preprocessingYaml();
 	/** Intra-op threads while training; 0: TensorFlow's default (all cores). */
 	int threads = 0;
 
@@ -224,7 +226,7 @@ final class ClipTrainer {
 	// ---------------------------------------------------------------- training
 
 	Trained train(final DemoData data, final PrintStream log) {
-		return train(data.train, log);
+		return train(DemoData.clip(data.train), log);
 	}
 
 	Trained train(final Slices train, final PrintStream log) {
@@ -388,19 +390,18 @@ final class ClipTrainer {
 				SavedModelBundle.exporter(out.toString()).withTags("serve").withFunction(SessionFunction.create(image, m.session))
 					.withFunction(SessionFunction.create(text, m.session)).export();
 			}
-			Files.write(out.resolve("xai-clip.yaml"), descriptor(t.prompts, pixelSize).getBytes(StandardCharsets.UTF_8));
+			Files.write(out.resolve("xai-clip.yaml"), descriptor(t.prompts, preprocessing, pixelSize).getBytes(StandardCharsets.UTF_8));
 		});
 	}
 
-	static String descriptor(final Prompts prompts, final double[] pixelSize) {
+	static String descriptor(final Prompts prompts, final String preprocessing, final double[] pixelSize) {
 		final List<String> quoted = new ArrayList<>();
 		for (final String t : prompts.trainedTemplates)
 			quoted.add("'" + t.replace("'", "''") + "'");
 		return "# A small CLIP-like dense vision-language model trained by XAI-CLIP (train/ClipTrainer)\n" + "kind: vision-language\n"
 			+ "format: tensorflow-saved-model\n" + "tags: [serve]\n" + "image: {signature: encode_image, input: image, output: patch_embeddings}\n"
 			+ "text: {signature: encode_text, input: text, output: text_embeddings}\n" + "tokenizer: none\n" + "prompt_templates: ["
-			+ String.join(", ", quoted) + "]\n" + "preprocessing: {type: window, min: " + (int) DemoData.WINDOW_MIN + ", max: "
-			+ (int) DemoData.WINDOW_MAX + "}\n" + "input: {axes: byxc, size: [" + SIZE + ", " + SIZE + "], channels: 1}\n"
+			+ String.join(", ", quoted) + "]\n" + "preprocessing: " + preprocessing + "\n" + "input: {axes: byxc, size: [" + SIZE + ", " + SIZE + "], channels: 1}\n"
 			+ (pixelSize == null ? "" : String.format(Locale.ROOT, "pixel_size: [%s, %s]%n", pixelSize[0], pixelSize[1]));
 	}
 
