@@ -40,6 +40,14 @@ class DemoModelsTest {
 			assertTrue(reported.get(organ) >= 0.75, organ + " " + reported.get(organ));
 	}
 
+	@Test
+	void theMriUNetSegmentsTheValidationSlicesWithTheReportedDice() throws Exception {
+		final Map<String, Double> reported = segmentsWithTheReportedDice(DemoDomain.MRI);
+		for (final String side : new String[] { "left", "right" })
+			for (final String structure : new String[] { "thalamus", "caudate", "putamen" })
+				assertTrue(reported.get(structure + "_" + side) >= 0.7, structure + "_" + side + " " + reported.get(structure + "_" + side));
+	}
+
 	/**
 	 * Runs the domain's U-Net from its folder through the plugin's runtime on the validation slices and checks the
 	 * Dice of each class against its {@code validation.tsv} (within 0.01).
@@ -84,6 +92,12 @@ class DemoModelsTest {
 	@Test
 	void theCtClipModelsMapForLiverPeaksInsideTheLiver() {
 		peaksInside(DemoDomain.CT, "liver", "liver");
+	}
+
+	@Test
+	void theMriClipModelsMapsForLeftAndRightThalamusPeakInsideEach() {
+		peaksInside(DemoDomain.MRI, "thalamus_left", "left thalamus");
+		peaksInside(DemoDomain.MRI, "thalamus_right", "right thalamus");
 	}
 
 	/**
