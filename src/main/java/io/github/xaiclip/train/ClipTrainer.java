@@ -39,18 +39,22 @@ import io.github.xaiclip.model.VisionLanguageModel;
 
 /**
  * Trains a small CLIP-like dense vision-language model on 2D slices and exports it as one SavedModel with two
- * signatures, {@code encode_image} ({@code image [b, 128, 128, 1] -> patch_embeddings [b, 16, 16, d]}) and
- * {@code encode_text} ({@code text [n] -> text_embeddings [n, d]}), plus its {@code xai-clip.yaml}.
+ * signatures, {@code encode_image} ({@code image [b, 128, 128, 1] -> patch_embeddings [b, g, g, d]}, {@code g =
+ * 128 / }{@link #stride}: 16 by default) and {@code encode_text} ({@code text [n] -> text_embeddings [n, d]}), plus
+ * its {@code xai-clip.yaml}.
  * <p>
- * Image encoder: 3x3 convolutions with ReLU and three 2x2 max pools (stride 8), a learned per-position bias on the
- * 16x16 grid (organs sit at typical places; left and right kidney look alike), two more 3x3 convolutions for
- * context, a 1x1 projection to {@code d} and L2 normalization per patch. Text encoder, tokenizing inside the graph:
+ * Image encoder: three 3x3 convolutions with ReLU, each followed by a 2x2 max pool until the stride is reached (three
+ * pools for stride 8, two for 4), a learned per-position bias on the grid (organs sit at typical places; left and
+ * right kidney look alike), two more 3x3 convolutions for context, a 1x1 projection to {@code d} and L2
+ * normalization per patch. Text encoder, tokenizing inside the graph:
  * lower case, non-letters to spaces, split on whitespace, hash each word into {@link #buckets} buckets, mean of the
  * words' embedding rows, a linear projection to {@code d}, L2 normalization (an empty text embeds as zeros). After
  * training, the rows of words no training prompt contains are zeroed, so unknown words are ignored.
  * <p>
  * Loss: per patch and per prompt, sigmoid cross-entropy of {@code logit = scale * cos(patch, text) + bias} (bias
- * learned) against the fraction of the 8x8 patch the prompt's class covers. Each step takes {@link #batch}
+ * learned) against the fraction of the patch the prompt's class covers; or, {@link #exclusive}, per patch a softmax
+ * cross-entropy over the logits {@code scale * cos(patch, text)} of the prompts and a learned logit for "none of
+ * them", against those fractions and the rest of the patch. Each step takes {@link #batch}
  * augmented slices ({@link Augment}) and one random training prompt per class ({@link Prompts}), so a class absent
  * from a slice is a negative there. Adam with every update gated on all gradients (see {@link Training.Adam}). Seeded: the
  * same seed gives the same weights.
@@ -59,10 +63,6 @@ final class ClipTrainer {
 
 	/** Side of the images the encoder takes. */
 	static final int SIZE = 128;
-	/** Pixels per patch side. */
-	static final int STRIDE = 8;
-	/** Patches per grid side. */
-	static final int GRID = SIZE / STRIDE;
 
 	/** The word embedding table, {@code [buckets, wordDim]}. */
 	static final String WORDS = "text/words";
@@ -127,17 +127,16 @@ final class ClipTrainer {
 
 		/** A table: class, then hits/total, hit rate and mean Dice for trained and for held-out prompts. */
 		String table() {
-			final StringBuilder b = new StringBuilder(
-				String.format(Locale.ROOT, "%-14s %-24s %-24s%n%-14s %-24s %-24s%n", "", "trained prompts", "held-out prompts", "class",
-					"hits       rate  Dice", "hits       rate  Dice"));
+			int width = 14;
+			for (final String c : classes)
+				width = Math.max(width, c.length() + 1);
+			final String row = "%-" + width + "s %-24s %-24s%n";
+			final StringBuilder b = new StringBuilder(String.format(Locale.ROOT, row, "", "trained prompts", "held-out prompts"))
+				.append(String.format(Locale.ROOT, row, "class", "hits       rate  Dice", "hits       rate  Dice"));
 			for (int i = 0; i < classes.size(); i++)
-				b.append(row(classes.get(i), trained.get(i), heldOut.get(i)));
-			b.append(row("all", overall(false), overall(true)));
+				b.append(String.format(Locale.ROOT, row, classes.get(i), cell(trained.get(i)), cell(heldOut.get(i))));
+			b.append(String.format(Locale.ROOT, row, "all", cell(overall(false)), cell(overall(true))));
 			return b.toString();
-		}
-
-		private static String row(final String name, final Score t, final Score h) {
-			return String.format(Locale.ROOT, "%-14s %-24s %-24s%n", name, cell(t), cell(h));
 		}
 
 		private static String cell(final Score s) {
@@ -150,6 +149,13 @@ final class ClipTrainer {
 	final long seed;
 	/** Channels of the first convolution (then 2x, 4x). */
 	int width = 16;
+	/** Pixels per patch side: 8 or 4. */
+	int stride = 8;
+	/**
+	 * The loss: false, a sigmoid per patch and prompt (each prompt on its own); true, a softmax per patch over the
+	 * prompts and "none of them", so that neighbouring structures compete for a patch.
+	 */
+	boolean exclusive;
 	/** Hash buckets of the word embedding table. */
 	int buckets = 2048;
 	/** Width of the word embeddings. */
@@ -158,6 +164,8 @@ final class ClipTrainer {
 	float scale = 10;
 	int logEvery = 100;
 	Prompts prompts = Prompts.ct();
+	/** The preprocessing the descriptor declares, as YAML. */
+	String preprocessing = DemoDomain.CT.preprocessingYaml();
 	/** Intra-op threads while training; 0: TensorFlow's default (all cores). */
 	int threads = 0;
 
@@ -171,14 +179,18 @@ final class ClipTrainer {
 
 	// ---------------------------------------------------------------- the network
 
-	/** L2-normalized patch embeddings {@code [b, 16, 16, dim]} of {@code image [b, 128, 128, 1]}. */
-	static Operand<TFloat32> encodeImage(final Ops tf, final Weights w, final Operand<TFloat32> image, final int width, final int dim) {
-		final int c1 = width, c2 = 2 * width, c3 = 4 * width;
+	/** L2-normalized patch embeddings {@code [b, 128 / stride, 128 / stride, dim]} of {@code image [b, 128, 128, 1]}. */
+	static Operand<TFloat32> encodeImage(final Ops tf, final Weights w, final Operand<TFloat32> image, final int width, final int stride,
+		final int dim)
+	{
+		if (stride != 4 && stride != 8) throw new IllegalArgumentException("clip: stride " + stride + "; expected 4 or 8");
+		final int c1 = width, c2 = 2 * width, c3 = 4 * width, grid = SIZE / stride;
 		Operand<TFloat32> x = UNet.pool(tf, UNet.conv(tf, w, "image/c1", image, 1, c1, true));
 		x = UNet.pool(tf, UNet.conv(tf, w, "image/c2", x, c1, c2, true));
-		x = UNet.pool(tf, UNet.conv(tf, w, "image/c3", x, c2, c3, true));
+		x = UNet.conv(tf, w, "image/c3", x, c2, c3, true);
+		if (stride == 8) x = UNet.pool(tf, x);
 		// a bias per grid position (zero at start): where a patch is says something about what it is
-		x = tf.math.add(x, w.get(tf, "image/position/b", 1, GRID, GRID, c3));
+		x = tf.math.add(x, w.get(tf, "image/position/b", 1, grid, grid, c3));
 		x = UNet.conv(tf, w, "image/c4", x, c3, c3, true);
 		x = UNet.conv(tf, w, "image/c5", x, c3, c3, true);
 		final Operand<TFloat32> e = tf.nn.biasAdd(tf.nn.conv2d(x, w.get(tf, "image/out/w", 1, 1, c3, dim), Arrays.asList(1L, 1L, 1L, 1L), "VALID"),
@@ -214,27 +226,39 @@ final class ClipTrainer {
 	// ---------------------------------------------------------------- training
 
 	Trained train(final DemoData data, final PrintStream log) {
-		return train(data.train, log);
+		return train(DemoData.clip(data.train), log);
 	}
 
 	Trained train(final Slices train, final PrintStream log) {
 		if (train.width != SIZE || train.height != SIZE) throw new IllegalArgumentException("clip: slices must be " + SIZE + "x" + SIZE);
 		final long t0 = System.nanoTime();
 		final List<Integer> prompted = prompts.prompted();
-		final int k = prompted.size(), patches = batch * GRID * GRID;
+		final int grid = SIZE / stride, k = prompted.size(), patches = batch * grid * grid;
 		try (Graph g = new Graph()) {
 			final Ops tf = Ops.create(g);
 			final Placeholder<TFloat32> image = tf.withName("image").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, SIZE, SIZE, 1)));
 			final Placeholder<TString> text = tf.withName("text").placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
 			final Placeholder<TFloat32> target = tf.withName("target").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, -1)));
 			final Weights.Trainable weights = new Weights.Trainable(seed);
-			final Operand<TFloat32> patchEmbeddings = encodeImage(tf, weights, image, width, dim);
+			final Operand<TFloat32> patchEmbeddings = encodeImage(tf, weights, image, width, stride, dim);
 			final Operand<TFloat32> textEmbeddings = encodeText(tf, weights, text, buckets, wordDim, dim);
 			final Operand<TFloat32> cos = tf.linalg.matMul(tf.reshape(patchEmbeddings, tf.constant(new int[] { -1, dim })), textEmbeddings,
 				MatMul.transposeB(true));
-			final Operand<TFloat32> z = tf.math.add(tf.math.mul(cos, tf.constant(scale)), weights.get(tf, "logit/b", 1));
-			// sigmoid cross-entropy as softplus(z) - y z: TensorFlow Java's LogSoftmax gradient is wrong, Softplus's is fine
-			final Operand<TFloat32> loss = tf.math.mean(tf.math.sub(tf.math.softplus(z), tf.math.mul(target, z)), tf.constant(new int[] { 0, 1 }));
+			final Operand<TFloat32> loss;
+			if (exclusive) {
+				// per patch, a softmax over "none of them" (a learned logit) and the prompts
+				final float[] ones = new float[patches];
+				Arrays.fill(ones, 1);
+				final Operand<TFloat32> none = tf.linalg.matMul(tf.constant(Shape.of(patches, 1), DataBuffers.of(ones, true, false)),
+					tf.reshape(weights.get(tf, "logit/b", 1), tf.constant(new int[] { 1, 1 })));
+				final Operand<TFloat32> logits = tf.concat(Arrays.asList(none, tf.math.mul(cos, tf.constant(scale))), tf.constant(1));
+				loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, target).loss(), tf.constant(0));
+			}
+			else {
+				final Operand<TFloat32> z = tf.math.add(tf.math.mul(cos, tf.constant(scale)), weights.get(tf, "logit/b", 1));
+				// sigmoid cross-entropy as softplus(z) - y z: TensorFlow Java's LogSoftmax gradient is wrong, Softplus's is fine
+				loss = tf.math.mean(tf.math.sub(tf.math.softplus(z), tf.math.mul(target, z)), tf.constant(new int[] { 0, 1 }));
+			}
 			final Training.Adam adam = new Training.Adam(tf, g, loss, weights, learningRate);
 			final ConfigProto.Builder config = ConfigProto.newBuilder().setInterOpParallelismThreads(1);
 			if (threads > 0) config.setIntraOpParallelismThreads(threads);
@@ -242,6 +266,8 @@ final class ClipTrainer {
 				s.initialize();
 				final Random random = new Random(seed);
 				final float[] xb = new float[batch * SIZE * SIZE], yb = new float[patches * k];
+				final int columns = exclusive ? k + 1 : k;
+				final float[] targets = exclusive ? new float[patches * columns] : yb;
 				final float[] img = new float[SIZE * SIZE];
 				final byte[] lab = new byte[SIZE * SIZE];
 				final String[] texts = new String[k];
@@ -252,14 +278,22 @@ final class ClipTrainer {
 						final int i = random.nextInt(train.size());
 						Augment.apply(train.images.get(i), train.labels.get(i), SIZE, SIZE, random, img, lab);
 						System.arraycopy(img, 0, xb, b * SIZE * SIZE, SIZE * SIZE);
-						fractions(lab, prompted, yb, b * GRID * GRID);
+						fractions(lab, prompted, stride, yb, b * grid * grid);
 					}
 					for (int j = 0; j < k; j++)
 						texts[j] = prompts.sample(prompted.get(j), random);
+					if (exclusive) for (int q = 0; q < patches; q++) {
+						float rest = 1;
+						for (int j = 0; j < k; j++) {
+							targets[q * columns + 1 + j] = yb[q * k + j];
+							rest -= yb[q * k + j];
+						}
+						targets[q * columns] = Math.max(0, rest);
+					}
 					final float l;
 					try (TFloat32 xt = TFloat32.tensorOf(Shape.of(batch, SIZE, SIZE, 1), DataBuffers.of(xb, true, false));
 						TString tt = TString.vectorOf(texts);
-						TFloat32 yt = TFloat32.tensorOf(Shape.of(patches, k), DataBuffers.of(yb, true, false));
+						TFloat32 yt = TFloat32.tensorOf(Shape.of(patches, columns), DataBuffers.of(targets, true, false));
 						Result r = adam.step(s.runner().feed(image, xt).feed(text, tt).feed(target, yt).fetch(loss), step))
 					{
 						l = ((TFloat32) r.get(0)).getFloat();
@@ -313,21 +347,22 @@ final class ClipTrainer {
 
 
 	/**
-	 * Writes, for each patch of a 128x128 label map and each prompted class, the fraction of the patch's pixels of
-	 * that class into {@code out[(first + patch) * classes.size() + j]}.
+	 * Writes, for each patch ({@code stride x stride} pixels) of a 128x128 label map and each prompted class, the
+	 * fraction of the patch's pixels of that class into {@code out[(first + patch) * classes.size() + j]}.
 	 */
-	static void fractions(final byte[] label, final List<Integer> classes, final float[] out, final int first) {
+	static void fractions(final byte[] label, final List<Integer> classes, final int stride, final float[] out, final int first) {
+		final int grid = SIZE / stride;
 		final int k = classes.size();
 		final int[] byClass = new int[128];
 		Arrays.fill(byClass, -1);
 		for (int j = 0; j < k; j++)
 			byClass[classes.get(j)] = j;
-		Arrays.fill(out, first * k, (first + GRID * GRID) * k, 0);
-		final float unit = 1f / (STRIDE * STRIDE);
+		Arrays.fill(out, first * k, (first + grid * grid) * k, 0);
+		final float unit = 1f / (stride * stride);
 		for (int y = 0; y < SIZE; y++)
 			for (int x = 0; x < SIZE; x++) {
 				final int j = byClass[label[y * SIZE + x]];
-				if (j >= 0) out[(first + (y / STRIDE) * GRID + x / STRIDE) * k + j] += unit;
+				if (j >= 0) out[(first + (y / stride) * grid + x / stride) * k + j] += unit;
 			}
 	}
 
@@ -335,7 +370,7 @@ final class ClipTrainer {
 
 	/** The trained network as a {@link VisionLanguageModel} in this process (the graph that {@link #export} writes). */
 	Model model(final Trained t) {
-		return new Model(t, width, dim, buckets, wordDim);
+		return new Model(t, width, stride, dim, buckets, wordDim);
 	}
 
 	/** Writes the SavedModel and its {@code xai-clip.yaml} into the folder {@code dir} (replaced if it exists). */
@@ -355,19 +390,18 @@ final class ClipTrainer {
 				SavedModelBundle.exporter(out.toString()).withTags("serve").withFunction(SessionFunction.create(image, m.session))
 					.withFunction(SessionFunction.create(text, m.session)).export();
 			}
-			Files.write(out.resolve("xai-clip.yaml"), descriptor(t.prompts, pixelSize).getBytes(StandardCharsets.UTF_8));
+			Files.write(out.resolve("xai-clip.yaml"), descriptor(t.prompts, preprocessing, pixelSize).getBytes(StandardCharsets.UTF_8));
 		});
 	}
 
-	static String descriptor(final Prompts prompts, final double[] pixelSize) {
+	static String descriptor(final Prompts prompts, final String preprocessing, final double[] pixelSize) {
 		final List<String> quoted = new ArrayList<>();
 		for (final String t : prompts.trainedTemplates)
 			quoted.add("'" + t.replace("'", "''") + "'");
 		return "# A small CLIP-like dense vision-language model trained by XAI-CLIP (train/ClipTrainer)\n" + "kind: vision-language\n"
 			+ "format: tensorflow-saved-model\n" + "tags: [serve]\n" + "image: {signature: encode_image, input: image, output: patch_embeddings}\n"
 			+ "text: {signature: encode_text, input: text, output: text_embeddings}\n" + "tokenizer: none\n" + "prompt_templates: ["
-			+ String.join(", ", quoted) + "]\n" + "preprocessing: {type: window, min: " + (int) DemoData.WINDOW_MIN + ", max: "
-			+ (int) DemoData.WINDOW_MAX + "}\n" + "input: {axes: byxc, size: [" + SIZE + ", " + SIZE + "], channels: 1}\n"
+			+ String.join(", ", quoted) + "]\n" + "preprocessing: " + preprocessing + "\n" + "input: {axes: byxc, size: [" + SIZE + ", " + SIZE + "], channels: 1}\n"
 			+ (pixelSize == null ? "" : String.format(Locale.ROOT, "pixel_size: [%s, %s]%n", pixelSize[0], pixelSize[1]));
 	}
 
@@ -379,18 +413,19 @@ final class ClipTrainer {
 		final Placeholder<TFloat32> image;
 		final Placeholder<TString> text;
 		final Operand<TFloat32> patchEmbeddings, textEmbeddings;
-		private final int dim;
+		private final int dim, grid;
 		private final List<String> templates;
 
-		Model(final Trained t, final int width, final int dim, final int buckets, final int wordDim) {
+		Model(final Trained t, final int width, final int stride, final int dim, final int buckets, final int wordDim) {
 			this.dim = dim;
+			this.grid = SIZE / stride;
 			this.templates = t.prompts.trainedTemplates;
 			graph = new Graph();
 			try {
 				final Ops tf = Ops.create(graph);
 				final Weights w = new Weights.Fixed(t.weights);
 				image = tf.withName("image").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, SIZE, SIZE, 1)));
-				patchEmbeddings = tf.withName("patch_embeddings").identity(encodeImage(tf, w, image, width, dim));
+				patchEmbeddings = tf.withName("patch_embeddings").identity(encodeImage(tf, w, image, width, stride, dim));
 				text = tf.withName("text").placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
 				textEmbeddings = tf.withName("text_embeddings").identity(encodeText(tf, w, text, buckets, wordDim, dim));
 				session = new Session(graph);
@@ -417,9 +452,9 @@ final class ClipTrainer {
 			try (TFloat32 in = TFloat32.tensorOf(Shape.of(batch, SIZE, SIZE, 1), DataBuffers.of(input, true, false).slice(0, (long) batch * SIZE * SIZE));
 				Result r = session.runner().feed(image, in).fetch(patchEmbeddings).run())
 			{
-				final float[] v = new float[batch * GRID * GRID * dim];
+				final float[] v = new float[batch * grid * grid * dim];
 				((TFloat32) r.get(0)).copyTo(DataBuffers.of(v, false, false));
-				return new PatchEmbeddings(batch, GRID, GRID, dim, v);
+				return new PatchEmbeddings(batch, grid, grid, dim, v);
 			}
 		}
 

@@ -31,15 +31,34 @@ final class Prompts {
 		}
 	}
 
-	/** The demo CT's classes ({@link DemoData#CLASSES}) with anatomical synonyms; one synonym per organ held out. */
+	/** The demo CT's classes ({@link DemoDomain#CT}) with anatomical synonyms; one synonym per organ held out. */
 	static Prompts ct() {
-		final Prompts p = new Prompts(DemoData.CLASSES, Arrays.asList("{}", "the {}", "a CT image of the {}"),
+		final Prompts p = new Prompts(DemoDomain.CT.classes, Arrays.asList("{}", "the {}", "a CT image of the {}"),
 			Arrays.asList("an axial CT slice showing the {}"));
 		p.synonyms("liver", Arrays.asList("liver", "hepatic parenchyma", "liver parenchyma"), Arrays.asList("hepatic tissue"));
 		p.synonyms("spleen", Arrays.asList("spleen", "splenic tissue"), Arrays.asList("splenic parenchyma"));
 		p.synonyms("kidney_right", Arrays.asList("right kidney", "kidney right"), Arrays.asList("right renal"));
 		p.synonyms("kidney_left", Arrays.asList("left kidney", "kidney left"), Arrays.asList("left renal"));
 		p.synonyms("stomach", Arrays.asList("stomach", "gastric wall"), Arrays.asList("gastric lumen"));
+		return p;
+	}
+
+	/**
+	 * The demo MRI's classes ({@link DemoDomain#MRI}): each structure with its side, in two phrasings. Held out per
+	 * structure: one phrasing of known words in another order or with words training never saw (which the text
+	 * encoder ignores), and for thalamus and hippocampus an adjective form it never saw ("thalamic", "hippocampal"),
+	 * which leaves only the side.
+	 */
+	static Prompts mri() {
+		final Prompts p = new Prompts(DemoDomain.MRI.classes, Arrays.asList("{}", "the {}", "an MRI image of the {}"),
+			Arrays.asList("an axial MRI slice showing the {}"));
+		for (final String side : new String[] { "left", "right" }) {
+			p.synonyms("thalamus_" + side, Arrays.asList(side + " thalamus", "thalamus " + side), Arrays.asList(side + " thalamic nuclei"));
+			p.synonyms("caudate_" + side, Arrays.asList(side + " caudate", side + " caudate nucleus"), Arrays.asList("caudate nucleus on the " + side));
+			p.synonyms("putamen_" + side, Arrays.asList(side + " putamen", "putamen " + side), Arrays.asList("putamen of the " + side + " hemisphere"));
+			p.synonyms("pallidum_" + side, Arrays.asList(side + " pallidum", side + " globus pallidus"), Arrays.asList("globus pallidus " + side));
+			p.synonyms("hippocampus_" + side, Arrays.asList(side + " hippocampus", "hippocampus " + side), Arrays.asList(side + " hippocampal formation"));
+		}
 		return p;
 	}
 

@@ -204,7 +204,7 @@ class ClipTrainerTest {
 		label[9 * 128 + 2] = 1; // one pixel of patch 16 (grid row 1, column 0)
 		final float[] out = new float[2 * 256 * 2];
 		Arrays.fill(out, 5f);
-		ClipTrainer.fractions(label, Arrays.asList(1, 2), out, 256);
+		ClipTrainer.fractions(label, Arrays.asList(1, 2), 8, out, 256);
 		for (int i = 0; i < 512; i++)
 			assertEquals(5f, out[i], "the first image's targets are left alone");
 		assertEquals(0.5f, out[(256 + 0) * 2 + 1]);
@@ -214,6 +214,23 @@ class ClipTrainerTest {
 		for (int i = 512; i < out.length; i++)
 			sum += out[i];
 		assertEquals(0.5f + 1f / 64, sum, 1e-6);
+	}
+
+	@Test
+	void withFourPixelPatchesTheGridIsThirtyTwoWide() {
+		final byte[] label = new byte[128 * 128];
+		for (int y = 4; y < 8; y++)
+			for (int x = 124; x < 128; x++)
+				label[y * 128 + x] = 1; // all of patch (31, 1)
+		label[127 * 128] = 1; // one pixel of the last row's first patch
+		final float[] out = new float[32 * 32];
+		ClipTrainer.fractions(label, Arrays.asList(1), 4, out, 0);
+		assertEquals(1f, out[32 + 31]);
+		assertEquals(1f / 16, out[31 * 32]);
+		float sum = 0;
+		for (final float v : out)
+			sum += v;
+		assertEquals(1f + 1f / 16, sum, 1e-6);
 	}
 
 	@Test
