@@ -8,11 +8,24 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.Arrays;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.ByteProcessor;
+import ij.process.ColorProcessor;
+import ij.process.FloatProcessor;
+import ij.process.ShortProcessor;
 import io.github.xaiclip.image.Nifti;
 import io.github.xaiclip.image.Volume;
+import io.github.xaiclip.model.ClipBpeTokenizerTest;
+import io.github.xaiclip.tf.SavedModelFuzzTest;
 import net.imglib2.img.array.ArrayImgs;
 
 /**
@@ -31,6 +44,10 @@ public final class FuzzSeeds {
 
 	public static void main(final String[] args) throws IOException {
 		nifti(RESOURCES.resolve("image/NiftiFuzzTestInputs/read"));
+		tiff(RESOURCES.resolve("image/TiffFuzzTestInputs/read"));
+		descriptor(RESOURCES.resolve("model/DescriptorFuzzTestInputs/read"));
+		tokenizer(RESOURCES.resolve("model/ClipBpeTokenizerFuzzTestInputs"));
+		SavedModelFuzzTest.writeSeeds(RESOURCES.resolve("tf/SavedModelFuzzTestInputs"));
 	}
 
 	// ---------------------------------------------------------------------------------------------------- NIfTI
@@ -90,6 +107,135 @@ public final class FuzzSeeds {
 		for (int i = 0; i < w * h; i++)
 			b.putDouble(352 + 8 * i, i * 0.25 - 1);
 		return b.array();
+	}
+
+	// ---------------------------------------------------------------------------------------------------- TIFF
+
+	static void tiff(final Path out) throws IOException {
+		Files.createDirectories(out);
+		final Volume ct = CtSlices.ct(), labels = CtSlices.labels();
+		final int w = 8, h = 6, x0 = 40, y0 = 30, z = 11;
+		// crops of the bundled CT and labels, as ImageJ writes them: calibrated 32-bit, 8-bit, a 16-bit stack, RGB
+		final FloatProcessor hu = new FloatProcessor(w, h);
+		final ByteProcessor label = new ByteProcessor(w, h);
+		final ImageStack stack = new ImageStack(w, h);
+		final ColorProcessor rgb = new ColorProcessor(w, h);
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				hu.setf(x, y, ct.get(x0 + x, y0 + y, z));
+				label.set(x, y, (int) labels.get(x0 + x, y0 + y, z));
+				rgb.set(x, y, (int) labels.get(x0 + x, y0 + y, z) * 0x302010);
+			}
+		for (int s = 0; s < 2; s++) {
+			final ShortProcessor slice = new ShortProcessor(w, h);
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++)
+					slice.set(x, y, (int) ct.get(x0 + x, y0 + y, z + s) + 1024);
+			stack.addSlice(slice);
+		}
+		final ImagePlus calibrated = new ImagePlus("ct", hu), stacked = new ImagePlus("ct", stack);
+		for (final ImagePlus imp : new ImagePlus[] { calibrated, stacked }) {
+			imp.getCalibration().pixelWidth = imp.getCalibration().pixelHeight = 3;
+			imp.getCalibration().pixelDepth = 3;
+			imp.getCalibration().setUnit("mm");
+		}
+		save(calibrated, out.resolve("ct-crop-float32-mm.tif"));
+		save(stacked, out.resolve("ct-crop-uint16-stack.tif"));
+		save(new ImagePlus("labels", label), out.resolve("labels-crop-uint8.tif"));
+		save(new ImagePlus("rgb", rgb), out.resolve("labels-crop-rgb.tif"));
+		// by hand, compressed as ImageJ does not write: ZIP (deflate) 16-bit, PackBits 8-bit
+		final ByteBuffer px = ByteBuffer.allocate(w * h * 2).order(ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i < w * h; i++)
+			px.putShort((short) (ct.get(x0 + i % w, y0 + i / w, z) + 1024));
+		final Deflater deflater = new Deflater();
+		deflater.setInput(px.array());
+		deflater.finish();
+		final byte[] zip = new byte[1024];
+		final int zipped = deflater.deflate(zip);
+		deflater.end();
+		Files.write(out.resolve("ct-crop-uint16-zip.tif"), tiff(w, h, 16, 8, Arrays.copyOf(zip, zipped)));
+		final ByteArrayOutputStream packbits = new ByteArrayOutputStream();
+		for (int y = 0; y < h; y++) { // each row: a run of 3 of its first value, then the rest literally
+			packbits.write(-2);
+			packbits.write((int) labels.get(x0, y0 + y, z));
+			packbits.write(w - 4);
+			for (int x = 3; x < w; x++)
+				packbits.write((int) labels.get(x0 + x, y0 + y, z));
+		}
+		Files.write(out.resolve("labels-crop-uint8-packbits.tif"), tiff(w, h, 8, 32773, packbits.toByteArray()));
+	}
+
+	private static void save(final ImagePlus imp, final Path file) {
+		if (!new FileSaver(imp).saveAsTiff(file.toString())) throw new IllegalStateException("could not write " + file);
+	}
+
+	/** A little-endian grey TIFF of one strip with one baseline IFD. */
+	private static byte[] tiff(final int w, final int h, final int bits, final int compression, final byte[] strip) {
+		final int entries = 9, ifd = 8, data = ifd + 2 + entries * 12 + 4;
+		final ByteBuffer b = ByteBuffer.allocate(data + strip.length).order(ByteOrder.LITTLE_ENDIAN);
+		b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(ifd).putShort((short) entries);
+		final int[][] tags = { { 256, w }, { 257, h }, { 258, bits }, { 259, compression }, { 262, 1 }, { 273, data }, { 277, 1 }, { 278, h },
+			{ 279, strip.length } };
+		for (final int[] t : tags) {
+			final boolean isLong = t[0] == 273 || t[0] == 279;
+			b.putShort((short) t[0]).putShort((short) (isLong ? 4 : 3)).putInt(1);
+			if (isLong) b.putInt(t[1]);
+			else b.putShort((short) t[1]).putShort((short) 0);
+		}
+		b.putInt(0).put(strip);
+		return b.array();
+	}
+
+	// ---------------------------------------------------------------------------------------------------- model descriptor
+
+	static void descriptor(final Path out) throws IOException {
+		Files.createDirectories(out);
+		Files.copy(CtSlices.UNET.resolve("xai-clip.yaml"), out.resolve("ct-unet.yaml"), StandardCopyOption.REPLACE_EXISTING);
+		Files.copy(CtSlices.CLIP.resolve("xai-clip.yaml"), out.resolve("ct-clip.yaml"), StandardCopyOption.REPLACE_EXISTING);
+		// every optional key, block and flow style, comments, a quoted scalar
+		Files.writeString(out.resolve("segmentation-all-keys.yaml"), String.join("\n", "kind: segmentation", "format: tensorflow-saved-model",
+			"tags: [serve, gpu]", "signature: \"predict\"", "input:", "  name: image", "  axes: bcyx", "  size: [128, 96]   # width, height",
+			"  channels: 3", "preprocessing: {type: scale_range, min: 0.5, max: 99.5}", "output: {name: logits, axes: bcyx, activation: softmax}",
+			"classes:", "  - background", "  - liver", "  - 'spleen'", "pixel_size: 0.8", "receptive_field: {radius: 20, stride: 2}", ""));
+		Files.writeString(out.resolve("vision-language-clip-bpe.yaml"), String.join("\n", "kind: vision-language", "format: tensorflow-saved-model",
+			"image: {signature: encode_image, input: image, output: patch_embeddings}", "text:", "  signature: encode_text", "  input: tokens",
+			"  output: text_embeddings", "tokenizer: {type: clip-bpe, vocab: vocab.json, merges: merges.txt, length: 77}",
+			"prompt_templates: [\"{}\", \"a CT image of the {}\"]", "preprocessing: {type: percentile, low: 1, high: 99.8}",
+			"input: {axes: byxc, size: {multiple_of: 16}, channels: 1}", "pixel_size: [0.7, 0.7]", ""));
+		// anchors and aliases, a scalar preprocessing, a document marker
+		Files.writeString(out.resolve("anchors.yaml"), String.join("\n", "---", "kind: segmentation", "format: tensorflow-saved-model",
+			"input: &in {name: x, axes: byxc, size: {multiple_of: 8}, channels: 1}", "preprocessing: zero_mean_unit_variance",
+			"output: {name: y, axes: byxc, activation: sigmoid}", "classes: &c [lesion]", "...", ""));
+	}
+
+	// ---------------------------------------------------------------------------------------------------- BPE tokenizer
+
+	static void tokenizer(final Path out) throws IOException {
+		final Path vocab = Files.createDirectories(out.resolve("vocab")), merges = Files.createDirectories(out.resolve("merges")),
+			tokens = Files.createDirectories(out.resolve("tokens"));
+		final Map<String, Integer> v = ClipBpeTokenizerTest.testVocabulary();
+		// as Python's json.dump writes it, and pretty-printed with a byte order mark and the characters themselves
+		Files.writeString(vocab.resolve("test-vocab.json"), ClipBpeTokenizerTest.json(v));
+		final StringBuilder pretty = new StringBuilder("\uFEFF{\n");
+		for (final Map.Entry<String, Integer> e : v.entrySet())
+			pretty.append(pretty.length() > 3 ? ",\n" : "").append("  \"").append(e.getKey().replace("\\", "\\\\").replace("\"", "\\\""))
+				.append("\": ").append(e.getValue());
+		Files.writeString(vocab.resolve("test-vocab-pretty-bom.json"), pretty.append("\n}\n").toString());
+		// CLIP's header line, and Hugging Face's with Windows line ends and a blank line
+		Files.writeString(merges.resolve("test-merges.txt"), ClipBpeTokenizerTest.mergesText());
+		Files.writeString(merges.resolve("test-merges-crlf.txt"),
+			ClipBpeTokenizerTest.mergesText().replace("#version: 0.2", "#version: 0.2 - Trained by `huggingface/tokenizers`").replace("\n", "\r\n") + "\r\n");
+		Files.writeString(tokens.resolve("prompt.txt"), "a CT image of the liver");
+		Files.writeString(tokens.resolve("mixed.txt"), "Live livers' \u00e9t\u00e9 &amp; 42 \u201cquoted\u201d <|endoftext|> x");
+		Files.writeString(tokens.resolve("references-sigma.txt"), "&#x3A3;&#931;&#128;&lt &nbsp;\u03a3\u0391\u03a3 O\u03a3. \t\u3000 end");
+		final ByteArrayOutputStream utf16 = new ByteArrayOutputStream();
+		utf16.write(0xfe);
+		utf16.write(0xff);
+		for (final char c : "liver \ud800 kidney\udc00".toCharArray()) { // by hand: an encoder would replace the lone surrogates
+			utf16.write(c >> 8);
+			utf16.write(c & 0xff);
+		}
+		Files.write(tokens.resolve("utf16-lone-surrogates.txt"), utf16.toByteArray());
 	}
 
 	// ---------------------------------------------------------------------------------------------------- helpers
