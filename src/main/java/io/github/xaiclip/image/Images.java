@@ -1,12 +1,18 @@
 package io.github.xaiclip.image;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import ij.ImagePlus;
@@ -95,6 +101,7 @@ public final class Images {
 		}
 		if (!Files.isReadable(file)) throw new IllegalArgumentException(file + ": not readable (permissions)");
 		if (n.endsWith(".tif") || n.endsWith(".tiff")) {
+			checkTiffStructure(file);
 			checkTiffComplete(file);
 			final ImagePlus imp = quietly(() -> new Opener().openTiff(parent(file), file.getFileName().toString()));
 			if (imp == null) throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated or not a TIFF)");
@@ -104,9 +111,90 @@ public final class Images {
 		throw new IllegalArgumentException(file + ": unknown image format; expected .tif/.tiff, .nii/.nii.gz, DICOM (.dcm or a series folder)");
 	}
 
+	/** TIFF tags whose values ImageJ reads as 32-bit offsets or lengths, and allocates by. */
+	private static final int STRIP_OFFSETS = 273, STRIP_BYTE_COUNTS = 279, META_DATA_BYTE_COUNTS = 50838;
+	/** Bytes per value of TIFF field types 1 to 18 (0: no such type). */
+	private static final int[] TIFF_TYPE_BYTES = { 0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8 };
+	/**
+	 * How many times larger than their compressed bytes the pixels of an image can be, with any compression ImageJ
+	 * reads: deflate expands at most about 1032 times, PackBits 64 times, LZW (9- to 12-bit codes of at most 4096
+	 * bytes) about 3641 times.
+	 */
+	private static final long MAX_EXPANSION = 4096;
+
+	/**
+	 * Walks a TIFF's image directories before ImageJ does, and refuses as corrupt what would make ImageJ's decoder
+	 * allocate or read far beyond the file: it trusts the counts and lengths it finds, allocating as many values as
+	 * an entry claims (and reading them byte by byte past the end of the file), each strip and metadata block at
+	 * the length the file gives, and it follows the chain of directories without looking for loops. So a few hundred
+	 * bytes could make it allocate gigabytes or read for minutes. Refused: a chain of directories that leaves the
+	 * file or loops, an entry claiming more values than the file holds, strips or metadata blocks longer in all
+	 * than the file. What is not a TIFF ImageJ reads (no II/MM and 42, BigTIFF) is left to ImageJ to refuse.
+	 */
+	private static void checkTiffStructure(final Path file) {
+		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+			final long size = ch.size();
+			final ByteBuffer head = bytes(ch, 0, 8);
+			if (head == null || head.getShort(0) != 0x4949 && head.getShort(0) != 0x4d4d) return;
+			final ByteOrder order = head.getShort(0) == 0x4949 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+			if (head.order(order).getShort(2) != 42) return;
+			final Set<Long> seen = new HashSet<>();
+			for (long ifd = head.getInt(4) & 0xffffffffL; ifd != 0;) {
+				final String where = "image directory " + (seen.size() + 1) + " at byte " + ifd;
+				if (!seen.add(ifd)) throw corruptTiff(file, "the chain of image directories loops back to byte " + ifd);
+				final ByteBuffer count = bytes(ch, ifd, 2);
+				if (count == null) throw corruptTiff(file, where + " lies past the end of the file (" + size + " bytes)");
+				final int n = count.order(order).getShort(0) & 0xffff;
+				if (n < 1 || n > 1000) return; // ImageJ stops at such a directory
+				final ByteBuffer d = bytes(ch, ifd + 2, 12 * n + 4);
+				if (d == null) throw corruptTiff(file, where + " with " + n + " entries is cut off by the end of the file (" + size + " bytes)");
+				d.order(order);
+				for (int e = 0; e < n; e++) {
+					final int tag = d.getShort(12 * e) & 0xffff, type = d.getShort(12 * e + 2) & 0xffff;
+					final long values = d.getInt(12 * e + 4) & 0xffffffffL, at = d.getInt(12 * e + 8) & 0xffffffffL;
+					final int bytesPerValue = tag == STRIP_OFFSETS || tag == META_DATA_BYTE_COUNTS ? 4
+						: tag == STRIP_BYTE_COUNTS ? type == 3 ? 2 : 4 : type < TIFF_TYPE_BYTES.length ? Math.max(1, TIFF_TYPE_BYTES[type]) : 1;
+					final boolean inline = values * bytesPerValue <= 4 && tag != META_DATA_BYTE_COUNTS; // as ImageJ reads them
+					if (values > size || !inline && at + values * bytesPerValue > size)
+						throw corruptTiff(file, where + ": tag " + tag + " has " + values + " values" + (inline ? "" : " from byte " + at)
+							+ ", more than the file's " + size + " bytes hold");
+					if (tag == STRIP_BYTE_COUNTS || tag == META_DATA_BYTE_COUNTS) {
+						final ByteBuffer v = inline ? d.duplicate().order(order).position(12 * e + 8).slice().order(order) : bytes(ch, at, (int) (values * bytesPerValue));
+						long total = 0;
+						for (int i = 0; i < values; i++)
+							total += bytesPerValue == 2 ? v.getShort(2 * i) & 0xffff : v.getInt(4 * i) & 0xffffffffL;
+						if (total > size)
+							throw corruptTiff(file, where + ": tag " + tag + " (" + (tag == STRIP_BYTE_COUNTS ? "strip" : "metadata") + " byte counts) adds up to "
+								+ total + " bytes, more than the file's " + size);
+					}
+				}
+				ifd = d.getInt(12 * n) & 0xffffffffL;
+			}
+		}
+		catch (final IOException e) {
+			throw new IllegalArgumentException(file + ": cannot be read: " + e.getMessage());
+		}
+	}
+
+	/** {@code n} bytes of the file from {@code at}, or null when the file ends before. */
+	private static ByteBuffer bytes(final FileChannel ch, final long at, final int n) throws IOException {
+		if (at + n > ch.size()) return null;
+		final ByteBuffer b = ByteBuffer.allocate(n);
+		while (b.hasRemaining())
+			if (ch.read(b, at + b.position()) < 0) return null;
+		return b.flip();
+	}
+
+	private static IllegalArgumentException corruptTiff(final Path file, final String problem) {
+		return new IllegalArgumentException(file + ": cannot be read as a TIFF image (corrupt: " + problem + ")");
+	}
+
 	/**
 	 * Refuses a TIFF whose uncompressed pixel data run past the end of the file: ImageJ's reader would give zeros
-	 * for the missing part without saying so.
+	 * for the missing part without saying so. Compressed pixel data cannot be checked as exactly; they are refused
+	 * when even the largest expansion of any compression could not fill the image (ImageJ would allocate the whole
+	 * image for a few bytes of data). And an image needing more memory than Java may use is refused before ImageJ
+	 * allocates it.
 	 */
 	private static void checkTiffComplete(final Path file) {
 		final ij.io.FileInfo[] infos;
@@ -124,15 +212,29 @@ public final class Images {
 		catch (final IOException e) {
 			throw new IllegalArgumentException(file + ": cannot be read: " + e.getMessage());
 		}
+		long memory = 0;
 		for (final ij.io.FileInfo fi : infos) {
-			if (fi.compression > ij.io.FileInfo.COMPRESSION_NONE) continue;
+			if (fi.width <= 0 || fi.height <= 0)
+				throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (corrupt: width " + (fi.width & 0xffffffffL) + ", height "
+					+ (fi.height & 0xffffffffL) + ")");
 			final long images = infos.length == 1 ? Math.max(1, fi.nImages) : 1;
-			final long need = fi.getOffset() + images * (long) fi.width * fi.height * Math.max(1, fi.getBytesPerPixel())
-				+ (images - 1) * Math.max(0, fi.gapBetweenImages);
-			if (fi.width <= 0 || fi.height <= 0 || need > size)
+			final long pixels = images * fi.width * fi.height, bytes = pixels * Math.max(1, fi.getBytesPerPixel());
+			memory += bytes + 4 * pixels; // ImageJ's pixels and the volume's float copy
+			if (fi.compression > ij.io.FileInfo.COMPRESSION_NONE) {
+				if (bytes > MAX_EXPANSION * size)
+					throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: " + images + " x " + fi.width + " x " + fi.height
+						+ " compressed pixels need more than the file's " + size + " bytes)");
+				continue;
+			}
+			final long need = fi.getOffset() + bytes + (images - 1) * Math.max(0, fi.gapBetweenImages);
+			if (need > size)
 				throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: the pixel data need " + need + " bytes, the file has "
 					+ size + ")");
 		}
+		final long max = Runtime.getRuntime().maxMemory();
+		if (max != Long.MAX_VALUE && memory > max)
+			throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: needs about %.1f GiB of memory to read, more than the %.1f GiB Java may use (-Xmx)",
+				file, memory / (double) (1L << 30), max / (double) (1L << 30)));
 	}
 
 	/**

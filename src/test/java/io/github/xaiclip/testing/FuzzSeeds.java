@@ -163,6 +163,7 @@ public final class FuzzSeeds {
 				packbits.write((int) labels.get(x0 + x, y0 + y, z));
 		}
 		Files.write(out.resolve("labels-crop-uint8-packbits.tif"), tiff(w, h, 8, 32773, packbits.toByteArray()));
+		hostileTiffs(out);
 	}
 
 	private static void save(final ImagePlus imp, final Path file) {
@@ -171,19 +172,45 @@ public final class FuzzSeeds {
 
 	/** A little-endian grey TIFF of one strip with one baseline IFD. */
 	private static byte[] tiff(final int w, final int h, final int bits, final int compression, final byte[] strip) {
-		final int entries = 9, ifd = 8, data = ifd + 2 + entries * 12 + 4;
+		return tiff(new long[][] { { 256, 3, 1, w }, { 257, 3, 1, h }, { 258, 3, 1, bits }, { 259, 3, 1, compression }, { 262, 3, 1, 1 },
+			{ 273, 4, 1, -1 }, { 277, 3, 1, 1 }, { 278, 3, 1, h }, { 279, 4, 1, strip.length } }, strip, 0);
+	}
+
+	/**
+	 * A little-endian TIFF: the header, one IFD of {@code {tag, type, count, value}} entries (value -1: the offset
+	 * of the strip), the offset of the next IFD, the strip.
+	 */
+	private static byte[] tiff(final long[][] entries, final byte[] strip, final long nextIfd) {
+		final int ifd = 8, data = ifd + 2 + entries.length * 12 + 4;
 		final ByteBuffer b = ByteBuffer.allocate(data + strip.length).order(ByteOrder.LITTLE_ENDIAN);
-		b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(ifd).putShort((short) entries);
-		final int[][] tags = { { 256, w }, { 257, h }, { 258, bits }, { 259, compression }, { 262, 1 }, { 273, data }, { 277, 1 }, { 278, h },
-			{ 279, strip.length } };
-		for (final int[] t : tags) {
-			final boolean isLong = t[0] == 273 || t[0] == 279;
-			b.putShort((short) t[0]).putShort((short) (isLong ? 4 : 3)).putInt(1);
-			if (isLong) b.putInt(t[1]);
-			else b.putShort((short) t[1]).putShort((short) 0);
+		b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(ifd).putShort((short) entries.length);
+		for (final long[] e : entries) {
+			b.putShort((short) e[0]).putShort((short) e[1]).putInt((int) e[2]);
+			final long value = e[3] == -1 ? data : e[3];
+			if (e[1] == 3 && e[2] == 1) b.putShort((short) value).putShort((short) 0);
+			else b.putInt((int) value);
 		}
-		b.putInt(0).put(strip);
+		b.putInt((int) nextIfd).put(strip);
 		return b.array();
+	}
+
+	/**
+	 * Hostile TIFFs of a few hundred bytes, written by hand for ways ImageJ's decoder trusts the file that fuzzing did
+	 * not reach in its first runs: a directory chain that loops, a strip length far beyond the file, and a compressed
+	 * image claiming far more pixels than its data can hold.
+	 */
+	static void hostileTiffs(final Path out) throws IOException {
+		final byte[] strip = { -2, 4, 4, 4, 4, 4 };
+		final long[][] base = { { 256, 3, 1, 8 }, { 257, 3, 1, 6 }, { 258, 3, 1, 8 }, { 259, 3, 1, 32773 }, { 262, 3, 1, 1 }, { 273, 4, 1, -1 },
+			{ 277, 3, 1, 1 }, { 278, 3, 1, 6 }, { 279, 4, 1, strip.length } };
+		Files.write(out.resolve("hostile-directory-loop.tif"), tiff(base, strip, 8));
+		final long[][] longStrip = base.clone();
+		longStrip[8] = new long[] { 279, 4, 1, Integer.MAX_VALUE };
+		Files.write(out.resolve("hostile-strip-2gb.tif"), tiff(longStrip, strip, 0));
+		final long[][] huge = base.clone();
+		huge[0] = new long[] { 256, 4, 1, 30000 };
+		huge[1] = new long[] { 257, 4, 1, 30000 };
+		Files.write(out.resolve("hostile-compressed-30000x30000.tif"), tiff(huge, strip, 0));
 	}
 
 	// ---------------------------------------------------------------------------------------------------- model descriptor
