@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -224,6 +226,7 @@ public final class Images {
 				if (bytes > MAX_EXPANSION * size)
 					throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: " + images + " x " + fi.width + " x " + fi.height
 						+ " compressed pixels need more than the file's " + size + " bytes)");
+				if (fi.compression == ij.io.FileInfo.ZIP || fi.compression == ij.io.FileInfo.ZIP_WITH_DIFFERENCING) checkZipStrips(file, fi);
 				continue;
 			}
 			final long need = fi.getOffset() + bytes + (images - 1) * Math.max(0, fi.gapBetweenImages);
@@ -235,6 +238,39 @@ public final class Images {
 		if (max != Long.MAX_VALUE && memory > max)
 			throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: needs about %.1f GiB of memory to read, more than the %.1f GiB Java may use (-Xmx)",
 				file, memory / (double) (1L << 30), max / (double) (1L << 30)));
+	}
+
+	/**
+	 * Inflates each deflate-compressed strip to its end, and refuses one whose stream breaks off or is corrupt:
+	 * ImageJ's inflater loop waits for the end of the stream, so it never comes back from a strip that breaks off, and
+	 * it fills a corrupt strip with zeros, saying so only in ImageJ's log.
+	 */
+	private static void checkZipStrips(final Path file, final ij.io.FileInfo fi) {
+		if (fi.stripOffsets == null || fi.stripLengths == null) return; // ImageJ refuses these itself
+		final int strips = Math.min(fi.stripOffsets.length, fi.stripLengths.length);
+		final byte[] out = new byte[1 << 16];
+		final Inflater inflater = new Inflater();
+		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+			for (int i = 0; i < strips; i++) {
+				final String strip = "ZIP-compressed strip " + (i + 1) + " of " + strips;
+				final ByteBuffer data = fi.stripLengths[i] < 0 ? null : bytes(ch, fi.stripOffsets[i] & 0xffffffffL, fi.stripLengths[i]);
+				if (data == null) throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: " + strip + " runs past the end of the file)");
+				inflater.reset();
+				inflater.setInput(data.array());
+				while (!inflater.finished())
+					if (inflater.inflate(out) == 0 && (inflater.needsInput() || inflater.needsDictionary()))
+						throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: " + strip + " breaks off before the end of its data)");
+			}
+		}
+		catch (final DataFormatException e) {
+			throw corruptTiff(file, "ZIP-compressed pixel data: " + e.getMessage());
+		}
+		catch (final IOException e) {
+			throw new IllegalArgumentException(file + ": cannot be read: " + e.getMessage());
+		}
+		finally {
+			inflater.end();
+		}
 	}
 
 	/**
