@@ -17,6 +17,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.GZIPInputStream;
@@ -65,7 +67,8 @@ public final class Nifti {
 	public static final long MAX_VOXELS = Integer.MAX_VALUE - 8;
 
 	static final int HEADER_SIZE = 348, DATA_OFFSET = 352;
-	private static final int CHUNK = 1 << 24;
+	/** Bytes read at a time: the most, and the first of a gzip stream (see {@link #readCompressed}). */
+	private static final int CHUNK = 1 << 24, FIRST_CHUNK = 1 << 16;
 
 	private Nifti() {
 	}
@@ -202,33 +205,45 @@ public final class Nifti {
 
 	/**
 	 * The stored values in file order, scaled. A plain file was checked to be long enough: its values are converted
-	 * chunk by chunk. A gzip stream's length is unknown: its bytes are gathered as they arrive, and the values
-	 * allocated only once all are there, so a hostile header cannot make the reader allocate more than the data.
+	 * chunk by chunk. A gzip stream's length is unknown: see {@link #readCompressed}.
 	 */
 	private static float[] readValues(final InputStream in, final Header h, final long bytes, final boolean gz, final String name) throws IOException {
-		final int nChunks = (int) ((bytes + CHUNK - 1) / CHUNK);
-		final byte[][] kept = gz ? new byte[nChunks][] : null;
-		float[] values = gz ? null : new float[(int) h.voxels];
-		byte[] buf = null;
-		long done = 0;
-		for (int c = 0; done < bytes; c++) {
+		if (gz) return readCompressed(in, h, bytes, name);
+		final float[] values = new float[(int) h.voxels];
+		final byte[] buf = new byte[(int) Math.min(CHUNK, bytes)];
+		for (long done = 0; done < bytes;) {
 			final int len = (int) Math.min(CHUNK, bytes - done);
-			final byte[] b = gz || buf == null ? new byte[len] : buf;
-			final int got = readFully(in, b, len);
-			if (got < len) throw truncated(name, h, bytes, done + got, gz);
-			if (gz) kept[c] = b;
-			else {
-				h.convert(b, len, values, (int) (done / h.stored.bytes), done / h.stored.bytes);
-				buf = b;
-			}
+			final int got = readFully(in, buf, len);
+			if (got < len) throw truncated(name, h, bytes, done + got, false);
+			h.convert(buf, len, values, (int) (done / h.stored.bytes), done / h.stored.bytes);
 			done += len;
 		}
-		if (gz) {
-			values = new float[(int) h.voxels];
-			for (int c = 0; c < nChunks; c++) {
-				h.convert(kept[c], kept[c].length, values, (int) ((long) c * CHUNK / h.stored.bytes), (long) c * CHUNK / h.stored.bytes);
-				kept[c] = null;
-			}
+		return values;
+	}
+
+	/**
+	 * The values of a gzip stream, whose length is known only at its end: its bytes are gathered as they arrive, in
+	 * chunks as large as what has arrived so far (at least {@link #FIRST_CHUNK}, at most {@link #CHUNK}), and the
+	 * values are allocated once all are there. So a hostile header, claiming more data than the stream holds, cannot
+	 * make the reader allocate much more than the data present. The chunks are powers of two, so no value straddles
+	 * two of them.
+	 */
+	private static float[] readCompressed(final InputStream in, final Header h, final long bytes, final String name) throws IOException {
+		final List<byte[]> kept = new ArrayList<>();
+		for (long done = 0; done < bytes;) {
+			final int len = (int) Math.min(Math.min(CHUNK, Math.max(FIRST_CHUNK, done)), bytes - done);
+			final byte[] b = new byte[len];
+			final int got = readFully(in, b, len);
+			if (got < len) throw truncated(name, h, bytes, done + got, true);
+			kept.add(b);
+			done += len;
+		}
+		final float[] values = new float[(int) h.voxels];
+		long at = 0;
+		for (int c = 0; c < kept.size(); c++) {
+			final byte[] b = kept.set(c, null);
+			h.convert(b, b.length, values, (int) (at / h.stored.bytes), at / h.stored.bytes);
+			at += b.length;
 		}
 		return values;
 	}

@@ -3,12 +3,17 @@ package io.github.xaiclip.image;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 import ij.ImagePlus;
 import ij.io.FileInfo;
@@ -36,6 +41,17 @@ import ij.process.ShortProcessor;
  * {@link Images#read}, if it fits in memory.
  */
 final class TiffSlices implements SliceSource {
+
+	/** TIFF tags whose values ImageJ reads as 32-bit offsets or lengths, and allocates by. */
+	private static final int STRIP_OFFSETS = 273, STRIP_BYTE_COUNTS = 279, META_DATA_BYTE_COUNTS = 50838;
+	/** Bytes per value of TIFF field types 1 to 18 (0: no such type). */
+	private static final int[] TIFF_TYPE_BYTES = { 0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8 };
+	/**
+	 * How many times larger than their compressed bytes the pixels of an image can be, with any compression ImageJ
+	 * reads: deflate expands at most about 1032 times, PackBits 64 times, LZW (9- to 12-bit codes of at most 4096
+	 * bytes) about 3641 times.
+	 */
+	private static final long MAX_EXPANSION = 4096;
 
 	private final Path file;
 	private final FileInfo template;
@@ -71,6 +87,7 @@ final class TiffSlices implements SliceSource {
 
 	/** ImageJ's description of the TIFF's images (one per directory, or one for an ImageJ stack). */
 	static FileInfo[] info(final Path file) {
+		checkStructure(file);
 		final FileInfo[] infos;
 		try {
 			infos = new TiffDecoder(Images.parent(file), file.getFileName().toString()).getTiffInfo();
@@ -84,17 +101,26 @@ final class TiffSlices implements SliceSource {
 
 	/**
 	 * Refuses a TIFF whose uncompressed pixel data run past the end of the file, naming the first incomplete slice:
-	 * ImageJ's reader would give zeros for the missing part without saying so.
+	 * ImageJ's reader would give zeros for the missing part without saying so. Compressed pixel data cannot be
+	 * checked as exactly: they are refused when even the largest expansion of any compression ImageJ reads could not
+	 * fill the image (ImageJ would allocate the whole image for a few bytes), and ZIP-compressed strips are inflated
+	 * to their end (see {@link #checkZipStrips}).
 	 */
 	static void checkComplete(final Path file, final FileInfo[] infos) {
 		final long size = Images.fileSize(file);
 		final int n = infos.length == 1 ? Math.max(1, infos[0].nImages) : infos.length;
 		for (int z = 0; z < n; z++) {
 			final FileInfo fi = infos[infos.length == 1 ? 0 : z];
-			if (fi.compression > FileInfo.COMPRESSION_NONE) continue;
 			if (fi.width <= 0 || fi.height <= 0)
-				throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (" + fi.width + "x" + fi.height + " pixels)");
+				throw corrupt(file, "width " + (fi.width & 0xffffffffL) + ", height " + (fi.height & 0xffffffffL));
 			final long bytes = (long) fi.width * fi.height * Math.max(1, fi.getBytesPerPixel());
+			if (fi.compression > FileInfo.COMPRESSION_NONE) {
+				if (infos.length == 1 ? z == 0 && bytes * n > MAX_EXPANSION * size : bytes > MAX_EXPANSION * size)
+					throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: " + (infos.length == 1 ? n : 1) + " x " + fi.width + " x "
+						+ fi.height + " compressed pixels need more than the file's " + size + " bytes)");
+				if ((infos.length > 1 || z == 0) && (fi.compression == FileInfo.ZIP || fi.compression == FileInfo.ZIP_WITH_DIFFERENCING)) checkZipStrips(file, fi);
+				continue;
+			}
 			final long end = (infos.length == 1 ? fi.getOffset() + z * (bytes + Math.max(0, fi.getGap())) : fi.getOffset()) + bytes;
 			if (end > size)
 				throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: slice z=" + z + " of " + n + " needs bytes up to " + end
@@ -124,11 +150,8 @@ final class TiffSlices implements SliceSource {
 			else if (first.getBitDepth() == 32 && first.getTitle().startsWith("FFT of")) whole = "an ImageJ FFT (opened as its power spectrum)";
 		}
 		if (whole != null) {
-			long need = 0;
-			for (final FileInfo fi : infos)
-				need += (infos.length == 1 ? Math.max(1, fi.nImages) : 1) * (long) fi.width * fi.height * (Math.max(1, fi.getBytesPerPixel()) + 4);
 			Images.requireMemory(file.toString(), "a " + infos[0].width + " x " + infos[0].height + " x " + (infos.length == 1 ? Math.max(1, infos[0].nImages)
-				: infos.length) + " TIFF, " + whole + ", is read whole and", need,
+				: infos.length) + " TIFF, " + whole + ", is read whole and", memoryToRead(infos),
 				"save it as an uncompressed TIFF to read it slice by slice, or give Java more memory (-Xmx)");
 			return MemorySlices.of(file.getFileName().toString(), Images.readTiff(file, infos));
 		}
@@ -144,6 +167,114 @@ final class TiffSlices implements SliceSource {
 		catch (final IOException e) {
 			throw new IllegalArgumentException(file + ": cannot be read: " + e.getMessage());
 		}
+	}
+
+	/**
+	 * Walks a TIFF's image directories before ImageJ does, and refuses as corrupt what would make ImageJ's decoder
+	 * allocate or read far beyond the file: it trusts the counts and lengths it finds, allocating as many values as
+	 * an entry claims (and reading them byte by byte past the end of the file), each strip and metadata block at
+	 * the length the file gives, and it follows the chain of directories without looking for loops. So a few hundred
+	 * bytes could make it allocate gigabytes or read for minutes. Refused: a chain of directories that leaves the
+	 * file or loops, an entry claiming more values than the file holds, strips or metadata blocks longer in all
+	 * than the file. What is not a TIFF ImageJ reads (no II/MM and 42, BigTIFF) is left to ImageJ to refuse.
+	 */
+	private static void checkStructure(final Path file) {
+		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+			final long size = ch.size();
+			final ByteBuffer head = bytes(ch, 0, 8);
+			if (head == null || head.getShort(0) != 0x4949 && head.getShort(0) != 0x4d4d) return;
+			final ByteOrder order = head.getShort(0) == 0x4949 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
+			if (head.order(order).getShort(2) != 42) return;
+			final Set<Long> seen = new HashSet<>();
+			for (long ifd = head.getInt(4) & 0xffffffffL; ifd != 0;) {
+				final String where = "image directory " + (seen.size() + 1) + " at byte " + ifd;
+				if (!seen.add(ifd)) throw corrupt(file, "the chain of image directories loops back to byte " + ifd);
+				final ByteBuffer count = bytes(ch, ifd, 2);
+				if (count == null) throw corrupt(file, where + " lies past the end of the file (" + size + " bytes)");
+				final int n = count.order(order).getShort(0) & 0xffff;
+				if (n < 1 || n > 1000) return; // ImageJ stops at such a directory
+				final ByteBuffer d = bytes(ch, ifd + 2, 12 * n + 4);
+				if (d == null) throw corrupt(file, where + " with " + n + " entries is cut off by the end of the file (" + size + " bytes)");
+				d.order(order);
+				for (int e = 0; e < n; e++) {
+					final int tag = d.getShort(12 * e) & 0xffff, type = d.getShort(12 * e + 2) & 0xffff;
+					final long values = d.getInt(12 * e + 4) & 0xffffffffL, at = d.getInt(12 * e + 8) & 0xffffffffL;
+					final int bytesPerValue = tag == STRIP_OFFSETS || tag == META_DATA_BYTE_COUNTS ? 4
+						: tag == STRIP_BYTE_COUNTS ? type == 3 ? 2 : 4 : type < TIFF_TYPE_BYTES.length ? Math.max(1, TIFF_TYPE_BYTES[type]) : 1;
+					final boolean inline = values * bytesPerValue <= 4 && tag != META_DATA_BYTE_COUNTS; // as ImageJ reads them
+					if (values > size || !inline && at + values * bytesPerValue > size)
+						throw corrupt(file, where + ": tag " + tag + " has " + values + " values" + (inline ? "" : " from byte " + at)
+							+ ", more than the file's " + size + " bytes hold");
+					if (tag == STRIP_BYTE_COUNTS || tag == META_DATA_BYTE_COUNTS) {
+						final ByteBuffer v = inline ? d.duplicate().order(order).position(12 * e + 8).slice().order(order) : bytes(ch, at, (int) (values * bytesPerValue));
+						long total = 0;
+						for (int i = 0; i < values; i++)
+							total += bytesPerValue == 2 ? v.getShort(2 * i) & 0xffff : v.getInt(4 * i) & 0xffffffffL;
+						if (total > size)
+							throw corrupt(file, where + ": tag " + tag + " (" + (tag == STRIP_BYTE_COUNTS ? "strip" : "metadata") + " byte counts) adds up to "
+								+ total + " bytes, more than the file's " + size);
+					}
+				}
+				ifd = d.getInt(12 * n) & 0xffffffffL;
+			}
+		}
+		catch (final IOException e) {
+			throw new IllegalArgumentException(file + ": cannot be read: " + e.getMessage());
+		}
+	}
+
+	/** {@code n} bytes of the file from {@code at}, or null when the file ends before. */
+	private static ByteBuffer bytes(final FileChannel ch, final long at, final int n) throws IOException {
+		if (at + n > ch.size()) return null;
+		final ByteBuffer b = ByteBuffer.allocate(n);
+		while (b.hasRemaining())
+			if (ch.read(b, at + b.position()) < 0) return null;
+		return b.flip();
+	}
+
+	private static IllegalArgumentException corrupt(final Path file, final String problem) {
+		return new IllegalArgumentException(file + ": cannot be read as a TIFF image (corrupt: " + problem + ")");
+	}
+
+	/**
+	 * Inflates each deflate-compressed strip to its end, and refuses one whose stream breaks off or is corrupt:
+	 * ImageJ's inflater loop waits for the end of the stream, so it never comes back from a strip that breaks off, and
+	 * it fills a corrupt strip with zeros, saying so only in ImageJ's log.
+	 */
+	private static void checkZipStrips(final Path file, final FileInfo fi) {
+		if (fi.stripOffsets == null || fi.stripLengths == null) return; // ImageJ refuses these itself
+		final int strips = Math.min(fi.stripOffsets.length, fi.stripLengths.length);
+		final byte[] out = new byte[1 << 16];
+		final Inflater inflater = new Inflater();
+		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+			for (int i = 0; i < strips; i++) {
+				final String strip = "ZIP-compressed strip " + (i + 1) + " of " + strips;
+				final ByteBuffer data = fi.stripLengths[i] < 0 ? null : bytes(ch, fi.stripOffsets[i] & 0xffffffffL, fi.stripLengths[i]);
+				if (data == null) throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: " + strip + " runs past the end of the file)");
+				inflater.reset();
+				inflater.setInput(data.array());
+				while (!inflater.finished())
+					if (inflater.inflate(out) == 0 && (inflater.needsInput() || inflater.needsDictionary()))
+						throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: " + strip + " breaks off before the end of its data)");
+			}
+		}
+		catch (final DataFormatException e) {
+			throw corrupt(file, "ZIP-compressed pixel data: " + e.getMessage());
+		}
+		catch (final IOException e) {
+			throw new IllegalArgumentException(file + ": cannot be read: " + e.getMessage());
+		}
+		finally {
+			inflater.end();
+		}
+	}
+
+	/** The memory a whole read takes: ImageJ's pixels and the volume's float copy. */
+	static long memoryToRead(final FileInfo[] infos) {
+		long need = 0;
+		for (final FileInfo fi : infos)
+			need += (infos.length == 1 ? Math.max(1, fi.nImages) : 1) * (long) fi.width * fi.height * (Math.max(1, fi.getBytesPerPixel()) + 4);
+		return need;
 	}
 
 	private static long bytesPerImage(final FileInfo fi) {

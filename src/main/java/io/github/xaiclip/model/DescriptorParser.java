@@ -380,7 +380,8 @@ final class DescriptorParser {
 		return s.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
 	}
 
+	/** The error, on one line even when the field path holds a key with line breaks (YAML keys may span lines). */
 	private DescriptorException fail(final String field, final String problem) {
-		return new DescriptorException(source + ": " + (field.isEmpty() ? "" : field + ": ") + problem);
+		return new DescriptorException(source + ": " + oneLine((field.isEmpty() ? "" : field + ": ") + problem));
 	}
 }

@@ -108,6 +108,11 @@ public final class SavedModelInspector {
 		} catch (OutOfMemoryError e) {
 			throw new IllegalArgumentException(
 					file + ": not enough Java heap to read it; give Java more memory (-Xmx)");
+		} catch (StackOverflowError e) {
+			// protobuf-java parses nested messages recursively: its text parser has no depth limit, and its binary
+			// parser none for groups inside map entries (CVE-2024-7254, fixed in 3.25.5); the stack is unwound
+			// here and nothing but the discarded builder saw the input
+			throw notReadable(file, "messages nested too deeply to parse");
 		}
 	}
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -336,6 +337,58 @@ class SavedModelInspectorTest {
 		} finally {
 			Files.delete(pb);
 		}
+	}
+
+	/**
+	 * Nesting deep enough to overflow protobuf-java's recursive parser is refused in one line, not thrown as a
+	 * StackOverflowError: start-group tags nested in a map entry of the binary format (CVE-2024-7254: no depth limit
+	 * there before protobuf-java 3.25.5), and messages nested in the text format, which has no depth limit at all.
+	 * Deep enough for a stack of 64 MB.
+	 */
+	@Test
+	void nestingTooDeepToParse() throws IOException {
+		Path dir = Files.createDirectories(tmp.resolve("nested"));
+		Path pb = dir.resolve("saved_model.pb");
+		ByteArrayOutputStream groups = new ByteArrayOutputStream();
+		int depth = 1_000_000;
+		for (int i = 0; i < depth; i++) {
+			groups.write(0x1b); // field 3, start group
+		}
+		for (int i = 0; i < depth; i++) {
+			groups.write(0x1c); // field 3, end group
+		}
+		// SavedModel.meta_graphs (field 2) holding a MetaGraphDef whose signature_def map (field 5) holds the entry
+		Files.write(pb, lengthDelimited(2, lengthDelimited(5, groups.toByteArray())));
+		assertEquals(pb + ": not a readable SavedModel (messages nested too deeply to parse)",
+				refused(() -> SavedModelInspector.inspect(dir)));
+		Files.delete(pb);
+
+		Path pbtxt = dir.resolve("saved_model.pbtxt");
+		StringBuilder text = new StringBuilder("meta_graphs { graph_def { node { name: 'x' op: 'Const' attr { key: 'a' value { ");
+		int levels = 200_000;
+		for (int i = 0; i < levels; i++) {
+			text.append("func { attr { key: 'a' value { ");
+		}
+		for (int i = 0; i < levels; i++) {
+			text.append("} } } ");
+		}
+		Files.write(pbtxt, text.append("} } } } }").toString().getBytes(StandardCharsets.UTF_8));
+		assertEquals(pbtxt + ": not a readable SavedModel (messages nested too deeply to parse)",
+				refused(() -> SavedModelInspector.inspect(dir)));
+	}
+
+	/** A protobuf length-delimited field: tag, length (varint), bytes. */
+	private static byte[] lengthDelimited(int field, byte[] body) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		for (long v : new long[] {field << 3 | 2, body.length}) {
+			while ((v & ~0x7fL) != 0) {
+				out.write((int) (v & 0x7f | 0x80));
+				v >>>= 7;
+			}
+			out.write((int) v);
+		}
+		out.write(body, 0, body.length);
+		return out.toByteArray();
 	}
 
 	/**
