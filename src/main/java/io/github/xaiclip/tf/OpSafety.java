@@ -225,7 +225,7 @@ public final class OpSafety {
 				.entrySet()) {
 			for (String t : SavedModelInspector.tensorNames(e.getValue())) {
 				if (!nodes.containsKey(nodeName(t))) {
-					throw new IllegalArgumentException(info.directory() + ": " + origin + " output '" + e.getKey()
+					throw SavedModelInspector.userError(info.directory() + ": " + origin + " output '" + e.getKey()
 							+ "' names tensor '" + t + "', which is not in the graph");
 				}
 				outputs.add(nodeName(t));
@@ -287,7 +287,7 @@ public final class OpSafety {
 					.append(')');
 		}
 		sb.append("; refusing to run an untrusted model \u2014 pass the trust option if you trust its author");
-		throw new IllegalArgumentException(sb.toString());
+		throw SavedModelInspector.userError(sb.toString());
 	}
 
 	/** The allow-list itself (for tests). */

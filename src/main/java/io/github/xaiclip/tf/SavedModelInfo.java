@@ -62,7 +62,7 @@ public final class SavedModelInfo {
 		for (MetaGraph m : metaGraphs) {
 			sets.add(m.tags().toString());
 		}
-		throw new IllegalArgumentException(directory + ": no meta graph with tags " + new ArrayList<>(tags)
+		throw SavedModelInspector.userError(directory + ": no meta graph with tags " + new ArrayList<>(tags)
 				+ "; the model has " + String.join(", ", sets));
 	}
 
@@ -184,7 +184,7 @@ public final class SavedModelInfo {
 		public SignatureInfo signature(String key) {
 			SignatureInfo s = signatures.get(key);
 			if (s == null) {
-				throw new IllegalArgumentException(directory + ": no signature '" + key + "' in the meta graph "
+				throw SavedModelInspector.userError(directory + ": no signature '" + key + "' in the meta graph "
 						+ "with tags " + tags + "; signatures: "
 						+ (signatures.isEmpty() ? "(none)" : String.join(", ", signatures.keySet())));
 			}

@@ -225,6 +225,27 @@ public final class SavedModelInspector {
 		return n + ref;
 	}
 
+	/**
+	 * A user error naming things the model file names (signatures, tags, nodes, ops): those are arbitrary strings,
+	 * so line breaks and other control characters in them are written as escapes, keeping the message on one line.
+	 */
+	static IllegalArgumentException userError(String message) {
+		StringBuilder sb = new StringBuilder(message.length());
+		for (int i = 0; i < message.length(); i++) {
+			char c = message.charAt(i);
+			if (c == '\n') {
+				sb.append("\\n");
+			} else if (c == '\r') {
+				sb.append("\\r");
+			} else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+				sb.append(String.format("\\u%04x", (int) c));
+			} else {
+				sb.append(c);
+			}
+		}
+		return new IllegalArgumentException(sb.toString());
+	}
+
 	private static IllegalArgumentException notReadable(Path file, String why) {
 		return new IllegalArgumentException(file + ": not a readable SavedModel (" + why + ")");
 	}

@@ -59,9 +59,9 @@ public final class TfSegmentationModel implements SegmentationModel {
 		this.onClose = onClose;
 		final Signature sig = bundle.function(signature).signature();
 		if (!sig.getInputs().containsKey(inputKey))
-			throw new IllegalArgumentException(name + ": signature '" + signature + "' has no input '" + inputKey + "'; it has " + sig.inputNames());
+			throw SavedModelInspector.userError(name + ": signature '" + signature + "' has no input '" + inputKey + "'; it has " + sig.inputNames());
 		if (!sig.getOutputs().containsKey(outputKey))
-			throw new IllegalArgumentException(name + ": signature '" + signature + "' has no output '" + outputKey + "'; it has " + sig.outputNames());
+			throw SavedModelInspector.userError(name + ": signature '" + signature + "' has no output '" + outputKey + "'; it has " + sig.outputNames());
 		this.inputKey = inputKey;
 		this.outputKey = outputKey;
 		this.inputTensor = sig.getInputs().get(inputKey).name;
