@@ -366,6 +366,12 @@ public final class Nifti {
 					affine[r][2] = w[r] / norm * pixdim[2];
 			}
 			if (Orientation.dominantAxes(affine) == null) throw new IllegalArgumentException(name + ": " + field + ": the voxel-to-world affine is singular");
+			// axes at (nearly) 45 degrees to the patient's: which file axis is which display axis is a tie, broken one way
+			// for the file's affine and maybe another for the reoriented one
+			final int[] shown = Orientation.dominantAxes(new Layout(this).display);
+			if (shown == null || shown[0] != -1 || shown[1] != -2 || shown[2] != 3)
+				throw new IllegalArgumentException(name + ": " + field + ": the voxel axes lie at 45 degrees to the patient's axes ("
+					+ Orientation.describe(affine) + "), so which is left-right, front-back or up-down is ambiguous");
 		}
 
 		/**

@@ -93,7 +93,7 @@ final class TiffSlices implements SliceSource {
 			infos = new TiffDecoder(Images.parent(file), file.getFileName().toString()).getTiffInfo();
 		}
 		catch (final IOException | RuntimeException e) {
-			throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (" + e.getMessage() + ")");
+			throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (" + String.valueOf(e.getMessage()).replaceAll("\\s+", " ").trim() + ")");
 		}
 		if (infos == null || infos.length == 0) throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (no image directory)");
 		return infos;
