@@ -190,11 +190,11 @@ final class TiffSlices implements SliceSource {
 				final String where = "image directory " + (seen.size() + 1) + " at byte " + ifd;
 				if (!seen.add(ifd)) throw corrupt(file, "the chain of image directories loops back to byte " + ifd);
 				final ByteBuffer count = bytes(ch, ifd, 2);
-				if (count == null) throw corrupt(file, where + " lies past the end of the file (" + size + " bytes)");
+				if (count == null) throw truncated(file, where + " lies past the end of the file (" + size + " bytes)");
 				final int n = count.order(order).getShort(0) & 0xffff;
 				if (n < 1 || n > 1000) return; // ImageJ stops at such a directory
 				final ByteBuffer d = bytes(ch, ifd + 2, 12 * n + 4);
-				if (d == null) throw corrupt(file, where + " with " + n + " entries is cut off by the end of the file (" + size + " bytes)");
+				if (d == null) throw truncated(file, where + " with " + n + " entries is cut off by the end of the file (" + size + " bytes)");
 				d.order(order);
 				for (int e = 0; e < n; e++) {
 					final int tag = d.getShort(12 * e) & 0xffff, type = d.getShort(12 * e + 2) & 0xffff;
@@ -206,7 +206,7 @@ final class TiffSlices implements SliceSource {
 						throw corrupt(file, where + ": tag " + tag + " has " + values + " values" + (inline ? "" : " from byte " + at)
 							+ ", more than the file's " + size + " bytes hold");
 					if (tag == STRIP_BYTE_COUNTS || tag == META_DATA_BYTE_COUNTS) {
-						final ByteBuffer v = inline ? d.duplicate().order(order).position(12 * e + 8).slice().order(order) : bytes(ch, at, (int) (values * bytesPerValue));
+						final ByteBuffer v = inline ? d.duplicate().order(order).position(12 * e + 8).slice().order(order) : bytes(ch, at, (int) (values * bytesPerValue)).order(order);
 						long total = 0;
 						for (int i = 0; i < values; i++)
 							total += bytesPerValue == 2 ? v.getShort(2 * i) & 0xffff : v.getInt(4 * i) & 0xffffffffL;
@@ -230,6 +230,10 @@ final class TiffSlices implements SliceSource {
 		while (b.hasRemaining())
 			if (ch.read(b, at + b.position()) < 0) return null;
 		return b.flip();
+	}
+
+	private static IllegalArgumentException truncated(final Path file, final String problem) {
+		return new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: " + problem + ")");
 	}
 
 	private static IllegalArgumentException corrupt(final Path file, final String problem) {
