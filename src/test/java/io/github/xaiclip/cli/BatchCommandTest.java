@@ -190,6 +190,7 @@ class BatchCommandTest {
 			}
 		}
 		assertTrue(kills >= 2, "killed at least twice: " + kills);
+		System.out.println("batch killed " + kills + " times with SIGKILL, no incomplete file after any kill");
 		final CliRun resumed = CliRun.of(args(inputs, out, "0/1"));
 		assertEquals(0, resumed.status, resumed.toString());
 		sameAsReference(out);

@@ -188,11 +188,22 @@ class SciJavaCommandsTest {
 	@Test
 	void explainsEverySliceOfAStackFromALabelImage() throws Exception {
 		final ImagePlus stack = substack(ct, 12, 17, 22), lab = substack(labels, 12, 17, 22);
+		final Object[] stackBefore = new Object[3], labBefore = new Object[3];
+		for (int i = 0; i < 3; i++) {
+			stackBefore[i] = stack.getStack().getProcessor(i + 1).getPixelsCopy();
+			labBefore[i] = lab.getStack().getProcessor(i + 1).getPixelsCopy();
+		}
 		final int rowsBefore = ResultsTables.get().size();
 		final CommandModule m = run(ExplainSegmentationCommand.class, "image", stack, "seg_model", UNET, "target", "liver", "roi_source", "label",
 			"roi_labels", lab, "roi_value", 5.0, "method", "rise", "masks", 40, "mode", "roi", "slices", "all", "faithfulness_steps", 0, "gt_labels", lab,
 			"gt_value", 5.0);
 		assertFalse(m.isCanceled(), m.getCancelReason());
+		for (int i = 0; i < 3; i++) {
+			assertTrue(java.util.Objects.deepEquals(stackBefore[i], stack.getStack().getPixels(i + 1)), "the image is not modified, slice " + (i + 1));
+			assertTrue(java.util.Objects.deepEquals(labBefore[i], lab.getStack().getPixels(i + 1)), "the label image is not modified, slice " + (i + 1));
+		}
+		assertEquals("example_ct_sm_sub", stack.getTitle());
+		assertNull(stack.getRoi(), "no selection is left on the image");
 		final ExplainSegmentationCommand c = (ExplainSegmentationCommand) m.getDelegateObject();
 		assertTrue(c.notes().contains("'example_ct_sm_sub': the model takes 2D images; each of the 3 slices is explained on its own"), c.notes().toString());
 		final ImagePlus saliency = (ImagePlus) m.getOutput("saliency"), overlay = (ImagePlus) m.getOutput("overlay");
