@@ -176,7 +176,8 @@ final class TiffSlices implements SliceSource {
 	 * the length the file gives, and it follows the chain of directories without looking for loops. So a few hundred
 	 * bytes could make it allocate gigabytes or read for minutes. Refused: a chain of directories that leaves the
 	 * file or loops, an entry claiming more values than the file holds, strips or metadata blocks longer in all
-	 * than the file. What is not a TIFF ImageJ reads (no II/MM and 42, BigTIFF) is left to ImageJ to refuse.
+	 * than the file. What does not start as a TIFF (II or MM) is left to ImageJ to refuse, and so is BigTIFF
+	 * (version 43); ImageJ reads any other version number as the classic 42, so this check does too.
 	 */
 	private static void checkStructure(final Path file) {
 		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -184,7 +185,7 @@ final class TiffSlices implements SliceSource {
 			final ByteBuffer head = bytes(ch, 0, 8);
 			if (head == null || head.getShort(0) != 0x4949 && head.getShort(0) != 0x4d4d) return;
 			final ByteOrder order = head.getShort(0) == 0x4949 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
-			if (head.order(order).getShort(2) != 42) return;
+			if (head.order(order).getShort(2) == 43) return; // BigTIFF: left to ImageJ (see open-findings); any other number ImageJ reads as 42
 			final Set<Long> seen = new HashSet<>();
 			for (long ifd = head.getInt(4) & 0xffffffffL; ifd != 0;) {
 				final String where = "image directory " + (seen.size() + 1) + " at byte " + ifd;
