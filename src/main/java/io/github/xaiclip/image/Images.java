@@ -101,13 +101,11 @@ public final class Images {
 
 	/**
 	 * A TIFF read whole by ImageJ, after checking that its pixel data are all there (see {@link TiffSlices#checkComplete})
-	 * and that it could fit in the memory Java may use at all.
+	 * and that it fits in the memory Java has left.
 	 */
 	static Loaded readTiff(final Path file, final ij.io.FileInfo[] infos) {
 		TiffSlices.checkComplete(file, infos);
-		final long need = TiffSlices.memoryToRead(infos), max = Runtime.getRuntime().maxMemory();
-		if (max != Long.MAX_VALUE && need > max)
-			throw new IllegalArgumentException(file + ": needs about " + bytes(need) + " of memory to read, more than the " + bytes(max) + " Java may use (-Xmx)");
+		requireMemory(file.toString(), "a TIFF is read whole and", TiffSlices.memoryToRead(infos), "give Java more memory (-Xmx)");
 		final ImagePlus imp = quietly(() -> new Opener().openTiff(parent(file), file.getFileName().toString()));
 		if (imp == null) throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated or not a TIFF)");
 		return fromImagePlus(imp, file.toString());

@@ -116,15 +116,14 @@ final class TiffSlices implements SliceSource {
 			final long bytes = (long) fi.width * fi.height * Math.max(1, fi.getBytesPerPixel());
 			if (fi.compression > FileInfo.COMPRESSION_NONE) {
 				if (infos.length == 1 ? z == 0 && bytes * n > MAX_EXPANSION * size : bytes > MAX_EXPANSION * size)
-					throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: " + (infos.length == 1 ? n : 1) + " x " + fi.width + " x "
-						+ fi.height + " compressed pixels need more than the file's " + size + " bytes)");
+					throw truncated(file, (infos.length == 1 ? n : 1) + " x " + fi.width + " x " + fi.height + " compressed pixels need more than the file's " + size
+						+ " bytes");
 				if ((infos.length > 1 || z == 0) && (fi.compression == FileInfo.ZIP || fi.compression == FileInfo.ZIP_WITH_DIFFERENCING)) checkZipStrips(file, fi);
 				continue;
 			}
 			final long end = (infos.length == 1 ? fi.getOffset() + z * (bytes + Math.max(0, fi.getGap())) : fi.getOffset()) + bytes;
 			if (end > size)
-				throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: slice z=" + z + " of " + n + " needs bytes up to " + end
-					+ ", the file has " + size + ")");
+				throw truncated(file, "slice z=" + z + " of " + n + " needs bytes up to " + end + ", the file has " + size);
 		}
 	}
 
@@ -255,12 +254,12 @@ final class TiffSlices implements SliceSource {
 			for (int i = 0; i < strips; i++) {
 				final String strip = "ZIP-compressed strip " + (i + 1) + " of " + strips;
 				final ByteBuffer data = fi.stripLengths[i] < 0 ? null : bytes(ch, fi.stripOffsets[i] & 0xffffffffL, fi.stripLengths[i]);
-				if (data == null) throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: " + strip + " runs past the end of the file)");
+				if (data == null) throw truncated(file, strip + " runs past the end of the file");
 				inflater.reset();
 				inflater.setInput(data.array());
 				while (!inflater.finished())
 					if (inflater.inflate(out) == 0 && (inflater.needsInput() || inflater.needsDictionary()))
-						throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (truncated: " + strip + " breaks off before the end of its data)");
+						throw truncated(file, strip + " breaks off before the end of its data");
 			}
 		}
 		catch (final DataFormatException e) {

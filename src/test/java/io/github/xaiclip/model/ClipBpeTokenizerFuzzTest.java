@@ -47,17 +47,13 @@ class ClipBpeTokenizerFuzzTest {
 	@FuzzTest(maxDuration = "30s")
 	void vocab(final byte[] data) throws IOException {
 		final Path file = Files.write(dir.resolve("fuzz-vocab.json"), data);
-		final ClipBpeTokenizer t = readOrRefuse(file, merges, file);
-		if (t != null) for (final String text : TEXTS)
-			tokens(t, text);
+		readAndTokenize(file, merges, file);
 	}
 
 	@FuzzTest(maxDuration = "30s")
 	void merges(final byte[] data) throws IOException {
 		final Path file = Files.write(dir.resolve("fuzz-merges.txt"), data);
-		final ClipBpeTokenizer t = readOrRefuse(vocab, file, file);
-		if (t != null) for (final String text : TEXTS)
-			tokens(t, text);
+		readAndTokenize(vocab, file, file);
 	}
 
 	/**
@@ -70,14 +66,18 @@ class ClipBpeTokenizerFuzzTest {
 		tokens(tokenizer, utf16 ? new String(data, 2, data.length - 2, StandardCharsets.UTF_16BE) : new String(data, StandardCharsets.UTF_8));
 	}
 
-	private static ClipBpeTokenizer readOrRefuse(final Path vocab, final Path merges, final Path fuzzed) {
+	/** Reads a tokenizer and tokenizes the texts with it, or checks the refusal, which must name {@code fuzzed}. */
+	private static void readAndTokenize(final Path vocab, final Path merges, final Path fuzzed) {
+		final ClipBpeTokenizer t;
 		try {
-			return ClipBpeTokenizer.read(vocab, merges, LENGTH);
+			t = ClipBpeTokenizer.read(vocab, merges, LENGTH);
 		}
 		catch (final IllegalArgumentException e) {
 			FuzzContract.userError(e, fuzzed.toString());
-			return null;
+			return;
 		}
+		for (final String text : TEXTS)
+			tokens(t, text);
 	}
 
 	/** CLIP's model input for the text: start, the text's ids (as many as fit), end, padding; all decode. */
