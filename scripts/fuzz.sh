@@ -28,7 +28,7 @@ else
 	seconds=${1:-300}
 	shift || true
 fi
-all=(image.TiffFuzzTest#read image.NiftiFuzzTest#read model.DescriptorFuzzTest#read
+all=(image.TiffFuzzTest#read image.DicomFuzzTest#read image.NiftiFuzzTest#read model.DescriptorFuzzTest#read
 	model.ClipBpeTokenizerFuzzTest#vocab model.ClipBpeTokenizerFuzzTest#merges model.ClipBpeTokenizerFuzzTest#tokens
 	tf.SavedModelFuzzTest#pb tf.SavedModelFuzzTest#pbtxt)
 targets=("$@")
@@ -38,6 +38,7 @@ targets=("$@")
 instrument() {
 	case $1 in
 		*Tiff*) echo 'io.github.xaiclip.**,ij.io.**' ;;
+		*Dicom*) echo 'io.github.xaiclip.**,ij.io.**,ij.plugin.DICOM*,ij.plugin.DicomDecoder*' ;;
 		*Descriptor*) echo 'io.github.xaiclip.**,org.yaml.snakeyaml.**' ;;
 		*SavedModel*) echo 'io.github.xaiclip.**,com.google.protobuf.**' ;;
 		*) echo 'io.github.xaiclip.**' ;;

@@ -62,6 +62,7 @@ final class DicomSlices implements SliceSource {
 		int w = -1, h = -1;
 		for (final Path f : all) {
 			if (!Images.isDicom(f)) continue;
+			DicomCheck.check(f);
 			final String info = Images.quietly(() -> new DICOM().getInfo(f.toString()));
 			final double[] size = Images.numbers(tag(info, "0028,0010") + "\\" + tag(info, "0028,0011"), 2);
 			// a header that ends before the pixel data: ImageJ stopped decoding it (compressed, truncated)

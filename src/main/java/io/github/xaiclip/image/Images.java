@@ -294,7 +294,9 @@ public final class Images {
 		}
 	}
 
+	/** Opens a DICOM file with ImageJ's reader, once {@link DicomCheck} has found nothing ImageJ would trust too far. */
 	static DICOM openDicom(final Path file) {
+		DicomCheck.check(file);
 		final DICOM imp = quietly(() -> {
 			final DICOM d = new DICOM();
 			d.open(file.toString());

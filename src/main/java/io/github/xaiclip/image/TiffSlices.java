@@ -43,7 +43,9 @@ import ij.process.ShortProcessor;
 final class TiffSlices implements SliceSource {
 
 	/** TIFF tags whose values ImageJ reads as 32-bit offsets or lengths, and allocates by. */
-	private static final int STRIP_OFFSETS = 273, STRIP_BYTE_COUNTS = 279, META_DATA_BYTE_COUNTS = 50838;
+	private static final int STRIP_OFFSETS = 273, STRIP_BYTE_COUNTS = 279, META_DATA_BYTE_COUNTS = 50838, META_DATA = 50839;
+	/** The start of ImageJ's own metadata block ("IJIJ"), and the largest header ImageJ reads (100 types). */
+	private static final int IMAGEJ_METADATA_MAGIC = 0x494a494a, IMAGEJ_METADATA_MAX_HEADER = 804;
 	/** Bytes per value of TIFF field types 1 to 18 (0: no such type). */
 	private static final int[] TIFF_TYPE_BYTES = { 0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8 };
 	/**
@@ -104,7 +106,8 @@ final class TiffSlices implements SliceSource {
 	 * ImageJ's reader would give zeros for the missing part without saying so. Compressed pixel data cannot be
 	 * checked as exactly: they are refused when even the largest expansion of any compression ImageJ reads could not
 	 * fill the image (ImageJ would allocate the whole image for a few bytes), and ZIP-compressed strips are inflated
-	 * to their end (see {@link #checkZipStrips}).
+	 * to their end (see {@link #checkZipStrips}). So is an image whose samples per pixel (each read by ImageJ as an
+	 * image of its own, unless RGB) could not fit in the file.
 	 */
 	static void checkComplete(final Path file, final FileInfo[] infos) {
 		final long size = Images.fileSize(file);
@@ -114,6 +117,10 @@ final class TiffSlices implements SliceSource {
 			if (fi.width <= 0 || fi.height <= 0)
 				throw corrupt(file, "width " + (fi.width & 0xffffffffL) + ", height " + (fi.height & 0xffffffffL));
 			final long bytes = (long) fi.width * fi.height * Math.max(1, fi.getBytesPerPixel());
+			// ImageJ reads an image of several samples per pixel (not RGB) as that many images, allocating them first
+			final long samples = fi.samplesPerPixel, leastBytes = samples * (fi.fileType == FileInfo.BITMAP ? (fi.width + 7L) / 8 * fi.height : (long) fi.width * fi.height);
+			if ((infos.length > 1 || z == 0) && samples > 1 && leastBytes > (fi.compression > FileInfo.COMPRESSION_NONE ? MAX_EXPANSION : 1) * size)
+				throw truncated(file, samples + " samples per pixel of " + fi.width + " x " + fi.height + " need more than the file's " + size + " bytes");
 			if (fi.compression > FileInfo.COMPRESSION_NONE) {
 				if (infos.length == 1 ? z == 0 && bytes * n > MAX_EXPANSION * size : bytes > MAX_EXPANSION * size)
 					throw truncated(file, (infos.length == 1 ? n : 1) + " x " + fi.width + " x " + fi.height + " compressed pixels need more than the file's " + size
@@ -172,11 +179,13 @@ final class TiffSlices implements SliceSource {
 	 * Walks a TIFF's image directories before ImageJ does, and refuses as corrupt what would make ImageJ's decoder
 	 * allocate or read far beyond the file: it trusts the counts and lengths it finds, allocating as many values as
 	 * an entry claims (and reading them byte by byte past the end of the file), each strip and metadata block at
-	 * the length the file gives, and it follows the chain of directories without looking for loops. So a few hundred
-	 * bytes could make it allocate gigabytes or read for minutes. Refused: a chain of directories that leaves the
-	 * file or loops, an entry claiming more values than the file holds, strips or metadata blocks longer in all
-	 * than the file. What does not start as a TIFF (II or MM) is left to ImageJ to refuse, and so is BigTIFF
-	 * (version 43); ImageJ reads any other version number as the classic 42, so this check does too.
+	 * the length the file gives, as many slice labels, colour tables, overlays and properties as its own metadata
+	 * header claims, and it follows the chain of directories without looking for loops. So a few hundred bytes
+	 * could make it allocate gigabytes or read for ever. Refused: a chain of directories that leaves the file or
+	 * loops, an entry claiming more values than the file holds, strips or metadata blocks longer in all than the
+	 * file, an ImageJ metadata header claiming more entries than its byte counts list. What does not start as a
+	 * TIFF (II or MM) is left to ImageJ to refuse. BigTIFF (version 43) is refused: ImageJ 1.x reads every version
+	 * number as the classic 42, so it would read a BigTIFF's 64-bit offsets as 32-bit ones, and garbage with them.
 	 */
 	private static void checkStructure(final Path file) {
 		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -184,8 +193,11 @@ final class TiffSlices implements SliceSource {
 			final ByteBuffer head = bytes(ch, 0, 8);
 			if (head == null || head.getShort(0) != 0x4949 && head.getShort(0) != 0x4d4d) return;
 			final ByteOrder order = head.getShort(0) == 0x4949 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
-			if (head.order(order).getShort(2) == 43) return; // BigTIFF: left to ImageJ (see open-findings); any other number ImageJ reads as 42
+			if (head.order(order).getShort(2) == 43)
+				throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (it is a BigTIFF, which ImageJ 1.x does not read;"
+					+ " save it as a classic TIFF or as NIfTI)");
 			final Set<Long> seen = new HashSet<>();
+			long[] metaDataCounts = null; // ImageJ keeps the last ones it read, from any directory
 			for (long ifd = head.getInt(4) & 0xffffffffL; ifd != 0;) {
 				final String where = "image directory " + (seen.size() + 1) + " at byte " + ifd;
 				if (!seen.add(ifd)) throw corrupt(file, "the chain of image directories loops back to byte " + ifd);
@@ -213,7 +225,14 @@ final class TiffSlices implements SliceSource {
 						if (total > size)
 							throw corrupt(file, where + ": tag " + tag + " (" + (tag == STRIP_BYTE_COUNTS ? "strip" : "metadata") + " byte counts) adds up to "
 								+ total + " bytes, more than the file's " + size);
+						if (tag == META_DATA_BYTE_COUNTS) {
+							metaDataCounts = new long[(int) values];
+							for (int i = 0; i < values; i++)
+								metaDataCounts[i] = v.getInt(4 * i) & 0xffffffffL;
+						}
 					}
+					if (tag == META_DATA && metaDataCounts != null && metaDataCounts.length > 0)
+						checkImageJMetadata(file, ch, order, where, type == 3 && values == 1 ? d.getShort(12 * e + 8) & 0xffff : at, metaDataCounts);
 				}
 				ifd = d.getInt(12 * n) & 0xffffffffL;
 			}
@@ -221,6 +240,29 @@ final class TiffSlices implements SliceSource {
 		catch (final IOException e) {
 			throw new IllegalArgumentException(file + ": cannot be read: " + e.getMessage());
 		}
+	}
+
+	/**
+	 * Refuses ImageJ's own metadata block (tag 50839: slice labels, display ranges, colour tables, overlays,
+	 * properties) when its header claims more entries than its byte counts (tag 50838) list: ImageJ allocates an
+	 * array of as many entries as the header claims, up to 2^31, before it reads any.
+	 */
+	private static void checkImageJMetadata(final Path file, final FileChannel ch, final ByteOrder order, final String where, final long at,
+		final long[] counts) throws IOException {
+		final long header = counts[0];
+		if (header < 12 || header > IMAGEJ_METADATA_MAX_HEADER) return; // ImageJ skips the block
+		final ByteBuffer magic = bytes(ch, at, 4);
+		if (magic == null || magic.order(order).getInt(0) != IMAGEJ_METADATA_MAGIC) return; // not ImageJ's: skipped too
+		final int types = (int) (header - 4) / 8;
+		final ByteBuffer h = bytes(ch, at + 4, 8 * types);
+		if (h == null) throw truncated(file, where + ": ImageJ's metadata header at byte " + at + " is cut off by the end of the file");
+		h.order(order);
+		long entries = 0;
+		for (int t = 0; t < types; t++)
+			entries += h.getInt(8 * t + 4) < 0 ? Integer.MAX_VALUE + 1L : h.getInt(8 * t + 4);
+		if (entries > counts.length - 1)
+			throw corrupt(file, where + ": ImageJ's metadata (tag " + META_DATA + ") claims " + entries + " entries, its byte counts (tag "
+				+ META_DATA_BYTE_COUNTS + ") list " + (counts.length - 1));
 	}
 
 	/** {@code n} bytes of the file from {@code at}, or null when the file ends before. */

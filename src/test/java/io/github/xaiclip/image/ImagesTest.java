@@ -20,9 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.ImageStack;
 import ij.process.ColorProcessor;
+import ij.process.ShortProcessor;
 import io.github.xaiclip.testing.CtSlices;
 import io.github.xaiclip.testing.DicomWriter;
+import io.github.xaiclip.testing.FuzzSeeds;
 
 /** The image readers on real data: the same scan from NIfTI, TIFF and DICOM gives the same array and calibration. */
 class ImagesTest {
@@ -99,6 +102,73 @@ class ImagesTest {
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> Images.read(dcm)).getMessage().startsWith(dcm + ": cannot be read as a DICOM"));
 		final Path emptyFolder = Files.createDirectories(tmp.resolve("empty"));
 		assertEquals(emptyFolder + ": no DICOM files in the folder", assertThrows(IllegalArgumentException.class, () -> Images.read(emptyFolder)).getMessage());
+	}
+
+	/**
+	 * Hostile TIFFs of a few hundred bytes, each of which would make ImageJ's own decoder loop, allocate gigabytes
+	 * or misread the file, are refused before ImageJ sees them, saying why; a stack ImageJ wrote with its own
+	 * metadata (slice labels, display ranges, an info property) is read as before.
+	 */
+	@Test
+	void hostileTiffsAreRefusedBeforeImageJReadsThem(@TempDir final Path tmp) throws IOException {
+		FuzzSeeds.hostileTiffs(tmp);
+		final String[][] refusals = { { "hostile-directory-loop.tif", "corrupt: the chain of image directories loops back to byte 8" },
+			{ "hostile-strip-2gb.tif", "corrupt: image directory 1 at byte 8: tag 279 (strip byte counts) adds up to 2147483647 bytes, more than the file's 128" },
+			{ "hostile-compressed-30000x30000.tif", "truncated: 1 x 30000 x 30000 compressed pixels need more than the file's 128 bytes" },
+			{ "hostile-imagej-metadata-2g-labels.tif",
+				"corrupt: image directory 1 at byte 8: ImageJ's metadata (tag 50839) claims 2147483392 entries, its byte counts (tag 50838) list 1" },
+			{ "hostile-bigtiff.tif", "it is a BigTIFF, which ImageJ 1.x does not read; save it as a classic TIFF or as NIfTI" } };
+		for (final String[] r : refusals) {
+			final Path f = tmp.resolve(r[0]);
+			assertEquals(f + ": cannot be read as a TIFF image (" + r[1] + ")", assertThrows(IllegalArgumentException.class, () -> Images.read(f)).getMessage());
+		}
+		// found by fuzzing: two directories, one of 14 million samples per pixel, which ImageJ reads one by one past the end
+		final Path samples = Path.of("src/test/resources/io/github/xaiclip/image/TiffFuzzTestInputs/read/finding-14m-samples-per-pixel-slow.tif");
+		assertEquals(samples + ": cannot be read as a TIFF image (truncated: 14418176 samples per pixel of 8 x 6 need more than the file's 648 bytes)",
+			assertThrows(IllegalArgumentException.class, () -> Images.read(samples)).getMessage());
+		final ImageStack stack = new ImageStack(4, 3);
+		for (int z = 0; z < 3; z++) {
+			final ShortProcessor ip = new ShortProcessor(4, 3);
+			ip.set(z + 1, z, 100 * z + 7);
+			stack.addSlice("slice " + z, ip);
+		}
+		final ImagePlus imp = new ImagePlus("labelled", stack);
+		imp.setDisplayRange(0, 300);
+		imp.setProperty("Info", "scanner: test");
+		final Path labelled = tmp.resolve("labelled.tif");
+		IJ.saveAsTiff(imp, labelled.toString());
+		final Volume v = Images.read(labelled).volume();
+		assertEquals(3, v.depth());
+		for (int z = 0; z < 3; z++)
+			assertEquals(100 * z + 7, v.get(z + 1, z, z), 0);
+	}
+
+	/**
+	 * DICOM files whose values claim more than the file holds (ImageJ's reader would allocate 2 GB for one) or whose
+	 * header claims a 30000 x 30000 x 1000 image over 96 bytes of pixels are refused before ImageJ reads them, naming
+	 * the element or the pixel data; the same slice in the three transfer syntaxes ImageJ reads, with sequences of both
+	 * kinds, is read to the same values.
+	 */
+	@Test
+	void hostileDicomsAreRefusedAndRealOnesRead(@TempDir final Path tmp) throws IOException {
+		FuzzSeeds.hostileDicoms(tmp);
+		final String[][] refusals = {
+			{ "hostile-skipped-value-past-the-end.dcm", "corrupt: element (7FE0,0011) at byte 624 claims 2147483632 bytes, past the end of the file at byte 732" },
+			{ "hostile-string-value-2gb-oom.dcm", "corrupt: element (0008,0060) at byte 334 claims 2147418112 bytes, past the end of the file at byte 732" },
+			{ "hostile-30000x30000x1000-over-96-bytes.dcm", "truncated: 30000 x 30000 x 1000 pixels from byte 638 need 1800000000000 bytes, the file has 734" } };
+		for (final String[] r : refusals) {
+			final Path f = tmp.resolve(r[0]);
+			assertEquals(f + ": cannot be read as a DICOM image (" + r[1] + ")", assertThrows(IllegalArgumentException.class, () -> Images.read(f)).getMessage());
+		}
+		final Volume crop = FuzzSeeds.ctCrop(8, 6);
+		for (final DicomWriter.Syntax syntax : DicomWriter.Syntax.values())
+			for (final boolean sequences : new boolean[] { false, true }) {
+				final Path f = tmp.resolve(syntax + "-" + sequences + ".dcm");
+				Files.write(f, DicomWriter.slice(crop, 0, "1.2.3", "1.2.3.4", -1024, syntax, sequences));
+				final Images.Loaded read = Images.read(f);
+				assertArrayEquals(crop.values(), read.volume().values(), 0, f.toString());
+				assertArrayEquals(new double[] { 0.8, 0.8 }, java.util.Arrays.copyOf(read.pixelSizeMm(), 2), 1e-9, f.toString());
+			}
 	}
 
 	@Test

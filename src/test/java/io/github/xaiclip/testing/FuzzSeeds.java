@@ -45,6 +45,7 @@ public final class FuzzSeeds {
 	public static void main(final String[] args) throws IOException {
 		nifti(RESOURCES.resolve("image/NiftiFuzzTestInputs/read"));
 		tiff(RESOURCES.resolve("image/TiffFuzzTestInputs/read"));
+		dicom(RESOURCES.resolve("image/DicomFuzzTestInputs/read"));
 		descriptor(RESOURCES.resolve("model/DescriptorFuzzTestInputs/read"));
 		tokenizer(RESOURCES.resolve("model/ClipBpeTokenizerFuzzTestInputs"));
 		SavedModelFuzzTest.writeSeeds(RESOURCES.resolve("tf/SavedModelFuzzTestInputs"));
@@ -196,10 +197,11 @@ public final class FuzzSeeds {
 
 	/**
 	 * Hostile TIFFs of a few hundred bytes, written by hand for ways ImageJ's decoder trusts the file that fuzzing did
-	 * not reach in its first runs: a directory chain that loops, a strip length far beyond the file, and a compressed
-	 * image claiming far more pixels than its data can hold.
+	 * not reach in its first runs: a directory chain that loops, a strip length far beyond the file, a compressed
+	 * image claiming far more pixels than its data can hold, ImageJ's own metadata header claiming nearly 2^31 slice
+	 * labels (ImageJ allocates them all), and a BigTIFF, which ImageJ 1.x would read as a classic TIFF.
 	 */
-	static void hostileTiffs(final Path out) throws IOException {
+	public static void hostileTiffs(final Path out) throws IOException {
 		final byte[] strip = { -2, 4, 4, 4, 4, 4 };
 		final long[][] base = { { 256, 3, 1, 8 }, { 257, 3, 1, 6 }, { 258, 3, 1, 8 }, { 259, 3, 1, 32773 }, { 262, 3, 1, 1 }, { 273, 4, 1, -1 },
 			{ 277, 3, 1, 1 }, { 278, 3, 1, 6 }, { 279, 4, 1, strip.length } };
@@ -211,6 +213,91 @@ public final class FuzzSeeds {
 		huge[0] = new long[] { 256, 4, 1, 30000 };
 		huge[1] = new long[] { 257, 4, 1, 30000 };
 		Files.write(out.resolve("hostile-compressed-30000x30000.tif"), tiff(huge, strip, 0));
+		// after the strip: ImageJ's metadata byte counts (a 12-byte header, one 2-byte label), then its header: "IJIJ",
+		// then type "labl" with 2^31 - 256 entries
+		final int at = 8 + 2 + 11 * 12 + 4 + strip.length;
+		final ByteBuffer meta = ByteBuffer.allocate(strip.length + 8 + 12 + 2).order(ByteOrder.LITTLE_ENDIAN).put(strip).putInt(12).putInt(2)
+			.putInt(0x494a494a).putInt(0x6c61626c).putInt(0x7fffff00);
+		final long[][] labels = Arrays.copyOf(base, 11);
+		labels[9] = new long[] { 50838, 4, 2, at };
+		labels[10] = new long[] { 50839, 1, 14, at + 8 };
+		Files.write(out.resolve("hostile-imagej-metadata-2g-labels.tif"), tiff(labels, meta.array(), 0));
+		Files.write(out.resolve("hostile-bigtiff.tif"), bigTiff(8, 6, new byte[48]));
+	}
+
+	/** An uncompressed little-endian 8-bit BigTIFF (version 43, 64-bit offsets) of one strip. */
+	private static byte[] bigTiff(final int w, final int h, final byte[] pixels) {
+		final long[][] entries = { { 256, 3, 1, w }, { 257, 3, 1, h }, { 258, 3, 1, 8 }, { 259, 3, 1, 1 }, { 262, 3, 1, 1 }, { 273, 16, 1, -1 },
+			{ 277, 3, 1, 1 }, { 278, 3, 1, h }, { 279, 16, 1, pixels.length } };
+		final int ifd = 16, data = ifd + 8 + entries.length * 20 + 8;
+		final ByteBuffer b = ByteBuffer.allocate(data + pixels.length).order(ByteOrder.LITTLE_ENDIAN);
+		b.put((byte) 'I').put((byte) 'I').putShort((short) 43).putShort((short) 8).putShort((short) 0).putLong(ifd).putLong(entries.length);
+		for (final long[] e : entries)
+			b.putShort((short) e[0]).putShort((short) e[1]).putLong(e[2]).putLong(e[3] == -1 ? data : e[3]);
+		return b.putLong(0).put(pixels).array();
+	}
+
+	// ---------------------------------------------------------------------------------------------------- DICOM
+
+	static void dicom(final Path out) throws IOException {
+		Files.createDirectories(out);
+		final Volume crop = ctCrop(8, 6);
+		final String study = "1.2.826.0.1.3680043.2.1125.1", series = study + ".2";
+		// a crop of the bundled CT in the three transfer syntaxes ImageJ reads, one with sequences of both kinds
+		Files.write(out.resolve("ct-crop-explicit-little.dcm"), DicomWriter.slice(crop, 0, study, series, -1024, DicomWriter.Syntax.EXPLICIT_LITTLE, false));
+		Files.write(out.resolve("ct-crop-implicit-little-sequences.dcm"),
+			DicomWriter.slice(crop, 0, study, series, -1024, DicomWriter.Syntax.IMPLICIT_LITTLE, true));
+		Files.write(out.resolve("ct-crop-explicit-big.dcm"), DicomWriter.slice(crop, 0, study, series, -1024, DicomWriter.Syntax.EXPLICIT_BIG, false));
+		hostileDicoms(out);
+	}
+
+	/** A w x h crop of slice 11 of the bundled CT, in mm. */
+	public static Volume ctCrop(final int w, final int h) {
+		final Volume ct = CtSlices.ct();
+		final float[] values = new float[w * h];
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++)
+				values[y * w + x] = ct.get(40 + x, 30 + y, 11);
+		return Volume.of(ArrayImgs.floats(values, w, h, 1), new double[] { 0.8, 0.8, 2.5 }, "mm", Volume.DataType.INT16);
+	}
+
+	/**
+	 * Hostile DICOM files, written by hand from a real one for ways ImageJ's reader trusts the file: a value claiming
+	 * more bytes than the file holds, in an element ImageJ skips and in one it allocates (2 GB: out of memory), and a
+	 * header claiming 1000 frames of 30000 x 30000 pixels over 96 bytes of pixel data (ImageJ allocates until it runs
+	 * out of memory).
+	 */
+	public static void hostileDicoms(final Path out) throws IOException {
+		final String study = "1.2.826.0.1.3680043.2.1125.1", series = study + ".2";
+		final byte[] real = DicomWriter.slice(ctCrop(8, 6), 0, study, series, -1024, DicomWriter.Syntax.EXPLICIT_LITTLE, false);
+		// the pixel data element: (7FE0,0010) OW, 2 reserved bytes, a 32-bit length
+		final int pixels = indexOf(real, new byte[] { (byte) 0xE0, 0x7F, 0x10, 0x00, 'O', 'W' });
+		final byte[] skipped = real.clone();
+		ByteBuffer.wrap(skipped).order(ByteOrder.LITTLE_ENDIAN).put(pixels + 4, (byte) 'O').put(pixels + 5, (byte) 'B').putShort(pixels + 2, (short) 0x0011)
+			.putInt(pixels + 8, 0x7ffffff0); // (7FE0,0011) OB, which ImageJ skips
+		Files.write(out.resolve("hostile-skipped-value-past-the-end.dcm"), skipped);
+		final int modality = indexOf(real, new byte[] { 0x08, 0x00, 0x60, 0x00, 'C', 'S' });
+		final byte[] allocated = real.clone(); // (0008,0060) as an implicit element of 2 GB, which ImageJ reads as a string
+		ByteBuffer.wrap(allocated).order(ByteOrder.LITTLE_ENDIAN).put(modality + 4, (byte) 0).put(modality + 5, (byte) 0).putShort(modality + 6, (short) 0x7fff);
+		Files.write(out.resolve("hostile-string-value-2gb-oom.dcm"), allocated);
+		// Rows and Columns 30000, 1000 frames: (0028,0008) IS "1000" in place of the rescale slope's "1 " (its length 2 -> 4 needs 2 more bytes)
+		final int rows = indexOf(real, new byte[] { 0x28, 0x00, 0x10, 0x00, 'U', 'S' }), cols = indexOf(real, new byte[] { 0x28, 0x00, 0x11, 0x00, 'U', 'S' });
+		final byte[] huge = real.clone();
+		ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putShort(rows + 8, (short) 30000).putShort(cols + 8, (short) 30000);
+		final int slope = indexOf(huge, new byte[] { 0x28, 0x00, 0x53, 0x10, 'D', 'S' });
+		final ByteBuffer frames = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 0x0028).putShort((short) 0x0008)
+			.put(new byte[] { 'I', 'S' }).putShort((short) 4).put(new byte[] { '1', '0', '0', '0' });
+		final byte[] withFrames = new byte[huge.length + 2];
+		System.arraycopy(huge, 0, withFrames, 0, slope);
+		System.arraycopy(frames.array(), 0, withFrames, slope, 12);
+		System.arraycopy(huge, slope + 10, withFrames, slope + 12, huge.length - slope - 10);
+		Files.write(out.resolve("hostile-30000x30000x1000-over-96-bytes.dcm"), withFrames);
+	}
+
+	private static int indexOf(final byte[] data, final byte[] what) {
+		for (int i = 0; i + what.length <= data.length; i++)
+			if (Arrays.equals(data, i, i + what.length, what, 0, what.length)) return i;
+		throw new IllegalStateException("not found");
 	}
 
 	// ---------------------------------------------------------------------------------------------------- model descriptor
