@@ -138,6 +138,14 @@ public final class Nifti {
 			checkMemory(name, h, gz);
 			skip(in, h.offset - HEADER_SIZE, name, h, bytes);
 			final float[] stored = readValues(in, h, bytes, gz, name);
+			if (gz) {
+				// read to the end, so that GZIPInputStream checks the trailer's CRC and length, as NiftiSlices does:
+				// a stream that breaks off after the data, or whose data decompress but are corrupt, is refused
+				final byte[] rest = new byte[1 << 16];
+				while (in.read(rest) >= 0) {
+					// data after the volume (none in a single volume) are not used
+				}
+			}
 			return h.toVolume(stored);
 		}
 		catch (final EOFException | ZipException e) {

@@ -266,7 +266,7 @@ final class NiftiSlices implements SliceSource {
 		next = k + 1;
 		if (next == depth()) {
 			// read to the end, so that GZIPInputStream checks the trailer's CRC and length: corrupt data that happen
-			// to decompress are refused at least with the last slice (Nifti.read stops at the data's end too)
+			// to decompress are refused at least with the last slice (Nifti.read reads to the end too)
 			while (stream.read(skip) >= 0) {
 				// data after the volume (none in a single volume) are not used
 			}

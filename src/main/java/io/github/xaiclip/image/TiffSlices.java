@@ -107,10 +107,17 @@ final class TiffSlices implements SliceSource {
 	 * checked as exactly: they are refused when even the largest expansion of any compression ImageJ reads could not
 	 * fill the image (ImageJ would allocate the whole image for a few bytes), and ZIP-compressed strips are inflated
 	 * to their end (see {@link #checkZipStrips}). So is an image whose samples per pixel (each read by ImageJ as an
-	 * image of its own, unless RGB) could not fit in the file.
+	 * image of its own, unless RGB) could not fit in the file, and one whose strips are stored bottom-up (see below).
 	 */
 	static void checkComplete(final Path file, final FileInfo[] infos) {
 		final long size = Images.fileSize(file);
+		final int[] strips = infos[0].stripOffsets;
+		// ImageJ's Opener flips such an image through its menu command "Flip Vertically", which does nothing, or fails
+		// the first time, where ImageJ's menus are not loaded (headless, the command line): the result would depend on
+		// where the file is opened
+		if (infos.length == 1 && strips != null && strips.length > 1 && (strips[strips.length - 1] & 0xffffffffL) < (strips[0] & 0xffffffffL))
+			throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (its strips are stored bottom-up, which ImageJ reads the same way only"
+				+ " where its menus are loaded; open it in Fiji and save it again)");
 		final int n = infos.length == 1 ? Math.max(1, infos[0].nImages) : infos.length;
 		for (int z = 0; z < n; z++) {
 			final FileInfo fi = infos[infos.length == 1 ? 0 : z];

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.zip.Deflater;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,6 +128,25 @@ class CorruptStreamsTest {
 			for (int i = 0; i < order.length - 1; i++)
 				s.slice(order[i]);
 			assertEquals("crc.nii.gz: display slice 0 (stored slice 4 of 5): corrupt gzip data: Corrupt GZIP trailer", refused("crc.nii.gz: ", () -> s.slice(order[4])));
+		}
+		// and read whole, the same
+		assertEquals("crc.nii.gz: corrupt gzip data: Corrupt GZIP trailer", refused("crc.nii.gz: ", () -> Images.read(put("crc.nii.gz", crc))));
+		// a stream that breaks off after the data (no end of the deflate stream, no trailer): refused both ways
+		final ByteArrayOutputStream broken = new ByteArrayOutputStream();
+		final byte[] out = new byte[4096];
+		broken.write(new byte[] { 0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff }, 0, 10);
+		final Deflater raw = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+		raw.setInput(Arrays.copyOf(file, file.length + 400)); // data beyond the volume, flushed, then no end
+		broken.write(out, 0, raw.deflate(out, 0, out.length, Deflater.SYNC_FLUSH));
+		raw.end();
+		final Path off = put("off.nii.gz", broken.toByteArray());
+		assertEquals("off.nii.gz: corrupt gzip data: Unexpected end of ZLIB input stream", refused("off.nii.gz: ", () -> Images.read(off)));
+		try (SliceSource s = Images.open(off)) {
+			final int[] order = s.readingOrder();
+			for (int i = 0; i < order.length - 1; i++)
+				s.slice(order[i]);
+			assertEquals("off.nii.gz: display slice 0 (stored slice 4 of 5): corrupt gzip data: Unexpected end of ZLIB input stream",
+				refused("off.nii.gz: ", () -> s.slice(order[4])));
 		}
 	}
 

@@ -126,6 +126,12 @@ class ImagesTest {
 		final Path samples = Path.of("src/test/resources/io/github/xaiclip/image/TiffFuzzTestInputs/read/finding-14m-samples-per-pixel-slow.tif");
 		assertEquals(samples + ": cannot be read as a TIFF image (truncated: 14418176 samples per pixel of 8 x 6 need more than the file's 648 bytes)",
 			assertThrows(IllegalArgumentException.class, () -> Images.read(samples)).getMessage());
+		// found by fuzzing: strips stored bottom-up, which ImageJ flips through a menu command that does nothing (or
+		// fails the first time) where its menus are not loaded, so the image would depend on where it was opened
+		final Path bottomUp = Path.of("src/test/resources/io/github/xaiclip/image/TiffFuzzTestInputs/read/finding-strips-bottom-up.tif");
+		for (int i = 0; i < 2; i++)
+			assertEquals(bottomUp + ": cannot be read as a TIFF image (its strips are stored bottom-up, which ImageJ reads the same way only where its menus"
+				+ " are loaded; open it in Fiji and save it again)", assertThrows(IllegalArgumentException.class, () -> Images.read(bottomUp)).getMessage());
 		final ImageStack stack = new ImageStack(4, 3);
 		for (int z = 0; z < 3; z++) {
 			final ShortProcessor ip = new ShortProcessor(4, 3);

@@ -25,7 +25,8 @@ import io.github.xaiclip.testing.FuzzContract;
  * Checked for every input: the reader returns or refuses with a one-line {@link IllegalArgumentException} naming
  * the file; it allocates no more than a small multiple of the data actually present (a hostile header must not
  * make it allocate for data that is not there); and a plain input, gzip-compressed, reads the same (same volume,
- * or a refusal again), which drives the streaming reader with every header the fuzzer makes.
+ * or a refusal again), which drives the streaming reader with every header the fuzzer makes; and {@link Images#open},
+ * which reads the slices the explanations stream, gives the same slices or refuses it too ({@link StreamingAgreement}).
  */
 @Tag("fuzz")
 class NiftiFuzzTest {
@@ -49,6 +50,7 @@ class NiftiFuzzTest {
 		final boolean gz = data.length >= 2 && (data[0] & 0xff) == 0x1f && (data[1] & 0xff) == 0x8b;
 		final Path file = Files.write(dir.resolve(gz ? "fuzz.nii.gz" : "fuzz.nii"), data);
 		final Volume plain = read(file, gz ? inflatedLength(data) : data.length);
+		StreamingAgreement.check(file, plain == null ? null : Images.read(file));
 		if (gz) return;
 		final ByteArrayOutputStream packed = new ByteArrayOutputStream();
 		try (GZIPOutputStream out = new GZIPOutputStream(packed)) {

@@ -18,7 +18,9 @@ import io.github.xaiclip.testing.FuzzContract;
  * 16-, 32-bit, RGB, a stack, calibrated or not) and by hand with ZIP and PackBits compression.
  * <p>
  * Checked for every input: the image is read, or refused with a one-line {@link IllegalArgumentException} naming the
- * file; never another exception, and never an {@link OutOfMemoryError} (the fuzz tests run with a 1 GiB heap).
+ * file; never another exception, and never an {@link OutOfMemoryError} (the fuzz tests run with a 1 GiB heap). And
+ * {@link Images#open}, which streams the slices to the explanations, gives the same slices or refuses it too
+ * ({@link StreamingAgreement}).
  */
 @Tag("fuzz")
 class TiffFuzzTest {
@@ -29,11 +31,13 @@ class TiffFuzzTest {
 	@FuzzTest(maxDuration = "30s")
 	void read(final byte[] data) throws IOException {
 		final Path file = Files.write(dir.resolve("fuzz.tif"), data);
+		Images.Loaded whole = null;
 		try {
-			Images.read(file).volume();
+			whole = Images.read(file);
 		}
 		catch (final IllegalArgumentException e) {
 			FuzzContract.userError(e, file.toString());
 		}
+		StreamingAgreement.check(file, whole);
 	}
 }
