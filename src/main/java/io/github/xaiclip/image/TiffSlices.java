@@ -107,7 +107,8 @@ final class TiffSlices implements SliceSource {
 	 * checked as exactly: they are refused when even the largest expansion of any compression ImageJ reads could not
 	 * fill the image (ImageJ would allocate the whole image for a few bytes), and ZIP-compressed strips are inflated
 	 * to their end (see {@link #checkZipStrips}). So is an image whose samples per pixel (each read by ImageJ as an
-	 * image of its own, unless RGB) could not fit in the file, and one whose strips are stored bottom-up (see below).
+	 * image of its own, unless RGB) could not fit in the file, one with more strips than rows, images whose strips
+	 * add up to more than the file, and one whose strips are stored bottom-up (see below).
 	 */
 	static void checkComplete(final Path file, final FileInfo[] infos) {
 		final long size = Images.fileSize(file);
@@ -118,6 +119,20 @@ final class TiffSlices implements SliceSource {
 		if (infos.length == 1 && strips != null && strips.length > 1 && (strips[strips.length - 1] & 0xffffffffL) < (strips[0] & 0xffffffffL))
 			throw new IllegalArgumentException(file + ": cannot be read as a TIFF image (its strips are stored bottom-up, which ImageJ reads the same way only"
 				+ " where its menus are loaded; open it in Fiji and save it again)");
+		// each image's strips hold at least one row (of each sample, when stored apart), and images do not share
+		// their strips: otherwise a few hundred bytes could hold thousands of images of thousands of strips, each of
+		// which ImageJ decodes (an LZW strip costs it a 16384-entry table, whatever its length)
+		long allStripBytes = 0;
+		for (int i = 0; i < infos.length; i++) {
+			final FileInfo fi = infos[i];
+			if (fi.stripOffsets != null && fi.stripOffsets.length > Math.max(1L, fi.samplesPerPixel) * Math.max(1, fi.height))
+				throw corrupt(file, "image " + (i + 1) + " of " + fi.width + " x " + fi.height + " has " + fi.stripOffsets.length + " strips, more than its rows");
+			if (fi.stripLengths != null)
+				for (final int length : fi.stripLengths)
+					allStripBytes += length & 0xffffffffL;
+		}
+		if (allStripBytes > size)
+			throw corrupt(file, "the strips of its " + infos.length + " images add up to " + allStripBytes + " bytes, more than the file's " + size);
 		final int n = infos.length == 1 ? Math.max(1, infos[0].nImages) : infos.length;
 		for (int z = 0; z < n; z++) {
 			final FileInfo fi = infos[infos.length == 1 ? 0 : z];

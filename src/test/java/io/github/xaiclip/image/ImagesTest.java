@@ -126,6 +126,10 @@ class ImagesTest {
 		final Path samples = Path.of("src/test/resources/io/github/xaiclip/image/TiffFuzzTestInputs/read/finding-14m-samples-per-pixel-slow.tif");
 		assertEquals(samples + ": cannot be read as a TIFF image (truncated: 14418176 samples per pixel of 8 x 6 need more than the file's 648 bytes)",
 			assertThrows(IllegalArgumentException.class, () -> Images.read(samples)).getMessage());
+		// found by fuzzing: images sharing dozens of LZW strips each, which ImageJ decodes for 3 s (16384-entry table each)
+		final Path shared = Path.of("src/test/resources/io/github/xaiclip/image/TiffFuzzTestInputs/read/finding-shared-lzw-strips-3s.tif");
+		assertEquals(shared + ": cannot be read as a TIFF image (corrupt: image 2 of 8 x 6 has 65 strips, more than its rows)",
+			assertThrows(IllegalArgumentException.class, () -> Images.read(shared)).getMessage());
 		// found by fuzzing: strips stored bottom-up, which ImageJ flips through a menu command that does nothing (or
 		// fails the first time) where its menus are not loaded, so the image would depend on where it was opened
 		final Path bottomUp = Path.of("src/test/resources/io/github/xaiclip/image/TiffFuzzTestInputs/read/finding-strips-bottom-up.tif");

@@ -30,21 +30,26 @@ final class StreamingAgreement {
 			return;
 		}
 		try {
-			final float[] values = new float[s.width() * s.height() * s.depth()];
-			try {
-				for (final int z : s.readingOrder())
-					System.arraycopy(s.slice(z), 0, values, z * s.width() * s.height(), s.width() * s.height());
-			}
-			catch (final IllegalArgumentException e) {
-				FuzzContract.userError(e, file.getFileName().toString());
-				if (whole != null) throw new AssertionError("read whole as " + whole.volume() + ", but a slice is refused: " + e.getMessage(), e);
-				return;
-			}
-			if (whole == null) throw new AssertionError("refused whole, but read slice by slice as " + s.width() + " x " + s.height() + " x " + s.depth());
-			final Volume v = whole.volume();
-			if (v.width() != s.width() || v.height() != s.height() || v.depth() != s.depth())
+			final Volume v = whole == null ? null : whole.volume();
+			if (v != null && (v.width() != s.width() || v.height() != s.height() || v.depth() != s.depth()))
 				throw new AssertionError("read whole as " + v + ", slice by slice as " + s.width() + " x " + s.height() + " x " + s.depth());
-			if (!Arrays.equals(v.values(), values)) throw new AssertionError("the values read whole and slice by slice differ");
+			// slice by slice, without gathering them: a header may claim far more than the data hold, which only the
+			// slices' reading finds out
+			final int area = s.width() * s.height();
+			for (final int z : s.readingOrder()) {
+				final float[] slice;
+				try {
+					slice = s.slice(z);
+				}
+				catch (final IllegalArgumentException e) {
+					FuzzContract.userError(e, file.getFileName().toString()); // NIfTI messages name the file by its name
+					if (v != null) throw new AssertionError("read whole as " + v + ", but slice " + z + " is refused: " + e.getMessage(), e);
+					return;
+				}
+				if (v != null && !Arrays.equals(slice, 0, area, v.values(), z * area, (z + 1) * area))
+					throw new AssertionError("slice " + z + " differs read whole and slice by slice");
+			}
+			if (v == null) throw new AssertionError("refused whole, but read slice by slice as " + s.width() + " x " + s.height() + " x " + s.depth());
 			final double[] mm = s.voxelSizeMm();
 			if (whole.calibrated() != (mm != null) || mm != null && !Arrays.equals(whole.pixelSizeMm(), Arrays.copyOf(mm, 2)))
 				throw new AssertionError("pixel size " + Arrays.toString(whole.pixelSizeMm()) + " read whole, " + Arrays.toString(mm) + " slice by slice");
