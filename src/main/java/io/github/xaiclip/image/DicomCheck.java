@@ -49,7 +49,8 @@ final class DicomCheck {
 	/** Bytes read, and ImageJ's count of them (which a negative length moves back). */
 	private long position, location;
 	private boolean littleEndian = true, bigEndianSyntax, inSequence, acquisitionSequence, oddLocations;
-	private int vr;
+	/** The value representation and length of the element just read, as ImageJ takes them. */
+	private int vr, elementLength;
 
 	private DicomCheck(final Path file, final long size, final InputStream in) {
 		this.file = file;
@@ -165,8 +166,6 @@ final class DicomCheck {
 			}
 		}
 	}
-
-	private int elementLength;
 
 	/** ImageJ's {@code getNextTag}: the tag, with {@link #elementLength} and {@link #vr} set. */
 	private int nextTag() throws IOException {
