@@ -41,11 +41,12 @@ final class DicomCheck {
 		IS = 0x4953, LO = 0x4C4F, LT = 0x4C54, PN = 0x504E, SH = 0x5348, SL = 0x534C, SS = 0x5353, ST = 0x5354, TM = 0x544D, UI = 0x5549,
 		UL = 0x554C, US = 0x5553, UT = 0x5554, OB = 0x4F42, OW = 0x4F57, SQ = 0x5351, UN = 0x554E, QQ = 0x3F3F, OF = 0x4F46, OL = 0x4F4C,
 		OD = 0x4F44, UC = 0x5543, UR = 0x5552, OV = 0x4F56, SV = 0x5356, UV = 0x5556, IMPLICIT = 0x2D2D;
+	/** ImageJ's DICOM dictionary, or null (another ImageJ version): loaded once, as ImageJ loads it once. */
+	private static final Properties DICTIONARY = imageJDictionary();
 
 	private final Path file;
 	private final long size;
 	private final InputStream in;
-	private final Properties dictionary;
 	/** Bytes read, and ImageJ's count of them (which a negative length moves back). */
 	private long position, location;
 	private boolean littleEndian = true, bigEndianSyntax, inSequence, acquisitionSequence, oddLocations;
@@ -56,7 +57,6 @@ final class DicomCheck {
 		this.file = file;
 		this.size = size;
 		this.in = in;
-		dictionary = imageJDictionary();
 	}
 
 	/**
@@ -208,8 +208,8 @@ final class DicomCheck {
 			inSequence = false;
 			return;
 		}
-		if (vr == IMPLICIT && dictionary != null) {
-			final String id = dictionary.getProperty(String.format("%08X", tag));
+		if (vr == IMPLICIT && DICTIONARY != null) {
+			final String id = DICTIONARY.getProperty(String.format("%08X", tag));
 			if (id != null && id.length() >= 2) vr = id.charAt(0) << 8 | id.charAt(1);
 		}
 		if (tag == ITEM) return;

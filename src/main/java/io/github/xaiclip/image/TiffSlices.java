@@ -127,6 +127,10 @@ final class TiffSlices implements SliceSource {
 			final FileInfo fi = infos[i];
 			if (fi.stripOffsets != null && fi.stripOffsets.length > Math.max(1L, fi.samplesPerPixel) * Math.max(1, fi.height))
 				throw corrupt(file, "image " + (i + 1) + " of " + fi.width + " x " + fi.height + " has " + fi.stripOffsets.length + " strips, more than its rows");
+			// ImageJ reads an image of several samples per pixel (not RGB) as that many images, allocating them first
+			final long samples = fi.samplesPerPixel, leastBytes = samples * (fi.fileType == FileInfo.BITMAP ? (fi.width + 7L) / 8 * fi.height : (long) fi.width * fi.height);
+			if (samples > 1 && leastBytes > (fi.compression > FileInfo.COMPRESSION_NONE ? MAX_EXPANSION : 1) * size)
+				throw truncated(file, samples + " samples per pixel of " + fi.width + " x " + fi.height + " need more than the file's " + size + " bytes");
 			if (fi.stripLengths != null)
 				for (final int length : fi.stripLengths)
 					allStripBytes += length & 0xffffffffL;
@@ -139,10 +143,6 @@ final class TiffSlices implements SliceSource {
 			if (fi.width <= 0 || fi.height <= 0)
 				throw corrupt(file, "width " + (fi.width & 0xffffffffL) + ", height " + (fi.height & 0xffffffffL));
 			final long bytes = (long) fi.width * fi.height * Math.max(1, fi.getBytesPerPixel());
-			// ImageJ reads an image of several samples per pixel (not RGB) as that many images, allocating them first
-			final long samples = fi.samplesPerPixel, leastBytes = samples * (fi.fileType == FileInfo.BITMAP ? (fi.width + 7L) / 8 * fi.height : (long) fi.width * fi.height);
-			if ((infos.length > 1 || z == 0) && samples > 1 && leastBytes > (fi.compression > FileInfo.COMPRESSION_NONE ? MAX_EXPANSION : 1) * size)
-				throw truncated(file, samples + " samples per pixel of " + fi.width + " x " + fi.height + " need more than the file's " + size + " bytes");
 			if (fi.compression > FileInfo.COMPRESSION_NONE) {
 				if (infos.length == 1 ? z == 0 && bytes * n > MAX_EXPANSION * size : bytes > MAX_EXPANSION * size)
 					throw truncated(file, (infos.length == 1 ? n : 1) + " x " + fi.width + " x " + fi.height + " compressed pixels need more than the file's " + size
@@ -280,8 +280,10 @@ final class TiffSlices implements SliceSource {
 		if (h == null) throw truncated(file, where + ": ImageJ's metadata header at byte " + at + " is cut off by the end of the file");
 		h.order(order);
 		long entries = 0;
-		for (int t = 0; t < types; t++)
-			entries += h.getInt(8 * t + 4) < 0 ? Integer.MAX_VALUE + 1L : h.getInt(8 * t + 4);
+		for (int t = 0; t < types; t++) {
+			final int count = h.getInt(8 * t + 4);
+			entries += count < 0 ? Integer.MAX_VALUE + 1L : count;
+		}
 		if (entries > counts.length - 1)
 			throw corrupt(file, where + ": ImageJ's metadata (tag " + META_DATA + ") claims " + entries + " entries, its byte counts (tag "
 				+ META_DATA_BYTE_COUNTS + ") list " + (counts.length - 1));

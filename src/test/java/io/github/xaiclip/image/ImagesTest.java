@@ -177,7 +177,7 @@ class ImagesTest {
 				Files.write(f, DicomWriter.slice(crop, 0, "1.2.3", "1.2.3.4", -1024, syntax, sequences));
 				final Images.Loaded read = Images.read(f);
 				assertArrayEquals(crop.values(), read.volume().values(), 0, f.toString());
-				assertArrayEquals(new double[] { 0.8, 0.8 }, java.util.Arrays.copyOf(read.pixelSizeMm(), 2), 1e-9, f.toString());
+				assertArrayEquals(new double[] { 0.8, 0.8 }, read.pixelSizeMm(), 1e-9, f.toString());
 			}
 	}
 

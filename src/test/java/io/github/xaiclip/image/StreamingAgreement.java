@@ -1,8 +1,7 @@
 package io.github.xaiclip.image;
 
-import java.util.Arrays;
-
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import io.github.xaiclip.testing.FuzzContract;
 

@@ -116,7 +116,7 @@ public final class DicomWriter {
 		final boolean explicit = vr != null && syntax != Syntax.IMPLICIT_LITTLE;
 		final boolean longForm = !explicit || vr.equals("OB") || vr.equals("OW") || vr.equals("SQ") || vr.equals("UN") || vr.equals("UT");
 		final ByteBuffer b = ByteBuffer.allocate(explicit && longForm ? 12 : 8)
-			.order(syntax == Syntax.EXPLICIT_BIG && group != 0x0002 ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+			.order(syntax == Syntax.EXPLICIT_BIG ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
 		b.putShort((short) group).putShort((short) element);
 		if (explicit) b.put(vr.getBytes(StandardCharsets.US_ASCII));
 		if (explicit && longForm) b.putShort((short) 0).putInt(length);

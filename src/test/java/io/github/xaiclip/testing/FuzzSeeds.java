@@ -239,15 +239,16 @@ public final class FuzzSeeds {
 
 	// ---------------------------------------------------------------------------------------------------- DICOM
 
+	private static final String STUDY = "1.2.826.0.1.3680043.2.1125.1", SERIES = STUDY + ".2";
+
 	static void dicom(final Path out) throws IOException {
 		Files.createDirectories(out);
 		final Volume crop = ctCrop(8, 6);
-		final String study = "1.2.826.0.1.3680043.2.1125.1", series = study + ".2";
 		// a crop of the bundled CT in the three transfer syntaxes ImageJ reads, one with sequences of both kinds
-		Files.write(out.resolve("ct-crop-explicit-little.dcm"), DicomWriter.slice(crop, 0, study, series, -1024, DicomWriter.Syntax.EXPLICIT_LITTLE, false));
+		Files.write(out.resolve("ct-crop-explicit-little.dcm"), DicomWriter.slice(crop, 0, STUDY, SERIES, -1024, DicomWriter.Syntax.EXPLICIT_LITTLE, false));
 		Files.write(out.resolve("ct-crop-implicit-little-sequences.dcm"),
-			DicomWriter.slice(crop, 0, study, series, -1024, DicomWriter.Syntax.IMPLICIT_LITTLE, true));
-		Files.write(out.resolve("ct-crop-explicit-big.dcm"), DicomWriter.slice(crop, 0, study, series, -1024, DicomWriter.Syntax.EXPLICIT_BIG, false));
+			DicomWriter.slice(crop, 0, STUDY, SERIES, -1024, DicomWriter.Syntax.IMPLICIT_LITTLE, true));
+		Files.write(out.resolve("ct-crop-explicit-big.dcm"), DicomWriter.slice(crop, 0, STUDY, SERIES, -1024, DicomWriter.Syntax.EXPLICIT_BIG, false));
 		hostileDicoms(out);
 	}
 
@@ -268,8 +269,7 @@ public final class FuzzSeeds {
 	 * out of memory).
 	 */
 	public static void hostileDicoms(final Path out) throws IOException {
-		final String study = "1.2.826.0.1.3680043.2.1125.1", series = study + ".2";
-		final byte[] real = DicomWriter.slice(ctCrop(8, 6), 0, study, series, -1024, DicomWriter.Syntax.EXPLICIT_LITTLE, false);
+		final byte[] real = DicomWriter.slice(ctCrop(8, 6), 0, STUDY, SERIES, -1024, DicomWriter.Syntax.EXPLICIT_LITTLE, false);
 		// the pixel data element: (7FE0,0010) OW, 2 reserved bytes, a 32-bit length
 		final int pixels = indexOf(real, new byte[] { (byte) 0xE0, 0x7F, 0x10, 0x00, 'O', 'W' });
 		final byte[] skipped = real.clone();
